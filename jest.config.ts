@@ -1,6 +1,8 @@
 import type { Config } from 'jest';
 
 const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+// The reference design imports the module as '@/common/kafka'; its examples run unchanged against src/.
+const moduleNameMapper = { '^@/common/kafka$': '<rootDir>/src/index.ts' };
 
 const config: Config = {
   // Integration tests wait on a real broker; each wait inside a test has its own, shorter deadline.
@@ -10,6 +12,7 @@ const config: Config = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       // Pure logic only: specs beside the code they test, no broker.
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/broker/**/*.spec.ts'],
     },
@@ -17,10 +20,19 @@ const config: Config = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
       // One broker for the whole run: started once before the first integration test, stopped after the last.
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+    {
+      displayName: 'faults',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      // Each fault test starts, stops and kills its own brokers; never the one named by KAFKA_BROKERS.
+      testMatch: ['<rootDir>/test/faults/**/*.spec.ts'],
     },
   ],
 };

@@ -1,0 +1,153 @@
+import { KafkaConfigError } from '../errors/kafka-config.error';
+import { parseBoolean, parseKafkaEnv } from './kafka-env.parser';
+
+const SECRET = 's3cr3t-PASSWORD-value';
+
+function configError(run: () => unknown): KafkaConfigError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(KafkaConfigError);
+    return error as KafkaConfigError;
+  }
+  throw new Error('expected a KafkaConfigError');
+}
+
+describe('parseKafkaEnv', () => {
+  it('returns nothing for an environment without Kafka variables, so defaults can apply', () => {
+    expect(parseKafkaEnv({ PATH: '/usr/bin', HOME: '/root' })).toEqual({});
+  });
+
+  it('treats blank variables as unset', () => {
+    expect(parseKafkaEnv({ KAFKA_ENABLED: '  ', KAFKA_CLIENT_ID: '', KAFKA_PROJECTS_TOPIC: ' ' })).toEqual(
+      {},
+    );
+  });
+
+  it('reads the reference design variables', () => {
+    expect(
+      parseKafkaEnv({
+        KAFKA_ENABLED: 'true',
+        KAFKA_BROKERS: 'k1:9092,k2:9092',
+        KAFKA_CLIENT_ID: ' billing-service ',
+        KAFKA_DLQ_TOPIC: 'dlq.billing',
+        KAFKA_SSL: 'yes',
+        KAFKA_CREATE_TOPICS: '1',
+      }),
+    ).toEqual({
+      enabled: true,
+      brokers: 'k1:9092,k2:9092',
+      clientId: 'billing-service',
+      dlqTopic: 'dlq.billing',
+      ssl: true,
+      createTopics: true,
+    });
+  });
+
+  it.each(['false', '0', 'no', 'off', 'FALSE', ' No '])('disables Kafka with KAFKA_ENABLED=%s', (value) => {
+    expect(parseKafkaEnv({ KAFKA_ENABLED: value }).enabled).toBe(false);
+  });
+
+  it.each(['true', '1', 'yes', 'on', 'TRUE'])('enables Kafka with KAFKA_ENABLED=%s', (value) => {
+    expect(parseKafkaEnv({ KAFKA_ENABLED: value }).enabled).toBe(true);
+  });
+
+  it.each(['KAFKA_ENABLED', 'KAFKA_SSL', 'KAFKA_CREATE_TOPICS'])(
+    'rejects a value of %s that is not a boolean, naming the variable and the value',
+    (variable) => {
+      const error = configError(() => parseKafkaEnv({ [variable]: 'maybe' }));
+      expect(error.setting).toBe(variable);
+      expect(error.message).toContain(variable);
+      expect(error.message).toContain('maybe');
+    },
+  );
+
+  it('maps each KAFKA_<DOMAIN>_TOPIC to its lower-case domain, including new domains', () => {
+    expect(
+      parseKafkaEnv({
+        KAFKA_PROJECTS_TOPIC: 'acme.projects',
+        KAFKA_BILLING_TOPIC: 'fsm.billing',
+        KAFKA_SERVICE_ORDER_TOPIC: ' fsm.service_orders ',
+      }).topics,
+    ).toEqual({ projects: 'acme.projects', billing: 'fsm.billing', service_order: 'fsm.service_orders' });
+  });
+
+  it('does not take KAFKA_DLQ_TOPIC for a domain mapping', () => {
+    const options = parseKafkaEnv({ KAFKA_DLQ_TOPIC: 'dlq.custom' });
+    expect(options.dlqTopic).toBe('dlq.custom');
+    expect(options.topics).toBeUndefined();
+  });
+
+  it('reads SASL settings, whatever the case of the mechanism', () => {
+    expect(
+      parseKafkaEnv({
+        KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+        KAFKA_SASL_USERNAME: 'svc',
+        KAFKA_SASL_PASSWORD: SECRET,
+      }).sasl,
+    ).toEqual({ mechanism: 'scram-sha-512', username: 'svc', password: SECRET });
+  });
+
+  it('rejects an unknown SASL mechanism, naming the variable and the value', () => {
+    const error = configError(() =>
+      parseKafkaEnv({
+        KAFKA_SASL_MECHANISM: 'gssapi',
+        KAFKA_SASL_USERNAME: 'svc',
+        KAFKA_SASL_PASSWORD: SECRET,
+      }),
+    );
+    expect(error.setting).toBe('KAFKA_SASL_MECHANISM');
+    expect(error.message).toContain('gssapi');
+  });
+
+  it('rejects a SASL mechanism without a password', () => {
+    const error = configError(() =>
+      parseKafkaEnv({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc' }),
+    );
+    expect(error.setting).toBe('KAFKA_SASL_PASSWORD');
+    expect(error.message).toContain('KAFKA_SASL_PASSWORD');
+  });
+
+  it('rejects a SASL mechanism without a username', () => {
+    const error = configError(() =>
+      parseKafkaEnv({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: SECRET }),
+    );
+    expect(error.setting).toBe('KAFKA_SASL_USERNAME');
+    expect(error.message).toContain('KAFKA_SASL_USERNAME');
+  });
+
+  it('rejects a SASL password without a mechanism, asking for the mechanism', () => {
+    const error = configError(() => parseKafkaEnv({ KAFKA_SASL_PASSWORD: SECRET }));
+    expect(error.setting).toBe('KAFKA_SASL_MECHANISM');
+    expect(error.message).toContain('KAFKA_SASL_PASSWORD');
+    expect(error.message).toContain('KAFKA_SASL_MECHANISM');
+  });
+
+  it('rejects a SASL username without a mechanism, asking for the mechanism', () => {
+    const error = configError(() => parseKafkaEnv({ KAFKA_SASL_USERNAME: 'svc' }));
+    expect(error.setting).toBe('KAFKA_SASL_MECHANISM');
+    expect(error.message).toContain('KAFKA_SASL_USERNAME');
+  });
+
+  it.each<[string, NodeJS.ProcessEnv]>([
+    ['unknown mechanism', { KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'svc' }],
+    ['mechanism without username', { KAFKA_SASL_MECHANISM: 'plain' }],
+    ['password without mechanism', {}],
+    ['password and username without mechanism', { KAFKA_SASL_USERNAME: 'svc' }],
+    [
+      'invalid boolean beside SASL',
+      { KAFKA_ENABLED: 'maybe', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc' },
+    ],
+  ])('never shows the SASL password in the error: %s', (_case, env) => {
+    const error = configError(() => parseKafkaEnv({ ...env, KAFKA_SASL_PASSWORD: SECRET }));
+    expect(error.message).not.toContain(SECRET);
+    expect(String(error.stack)).not.toContain(SECRET);
+    expect(JSON.stringify(error)).not.toContain(SECRET);
+  });
+});
+
+describe('parseBoolean', () => {
+  it('names the setting and the value it cannot read', () => {
+    expect(() => parseBoolean('KAFKA_SSL', 'enabled')).toThrow(/KAFKA_SSL.*"enabled"/);
+  });
+});

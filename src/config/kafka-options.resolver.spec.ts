@@ -1,0 +1,236 @@
+import { KafkaConfigError } from '../errors/kafka-config.error';
+import { KafkaModuleOptions, SaslMechanismName } from '../interfaces/kafka-module-options.interface';
+import { resolveKafkaOptions } from './kafka-options.resolver';
+
+const SECRET = 's3cr3t-PASSWORD-value';
+const SASL_ENV = { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: SECRET };
+const SASL = { mechanism: 'plain' as SaslMechanismName, username: 'svc', password: SECRET };
+
+function configError(run: () => unknown): KafkaConfigError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(KafkaConfigError);
+    return error as KafkaConfigError;
+  }
+  throw new Error('expected a KafkaConfigError');
+}
+
+describe('resolveKafkaOptions', () => {
+  describe('defaults of the reference design', () => {
+    const resolved = resolveKafkaOptions({}, {});
+
+    it('connects to localhost:9092 as yellow-grid-fsm, enabled, without TLS or SASL', () => {
+      expect(resolved).toMatchObject({
+        enabled: true,
+        brokers: ['localhost:9092'],
+        clientId: 'yellow-grid-fsm',
+        ssl: false,
+        createTopics: false,
+      });
+      expect(resolved.sasl).toBeUndefined();
+    });
+
+    it('parks failed records in dlq.processing_errors', () => {
+      expect(resolved.dlqTopic).toBe('dlq.processing_errors');
+    });
+
+    it('maps the five domains to their fsm.* topics', () => {
+      expect(resolved.topics).toEqual({
+        projects: 'fsm.projects',
+        assignments: 'fsm.assignments',
+        scheduling: 'fsm.scheduling',
+        execution: 'fsm.execution',
+        contracts: 'fsm.contracts',
+      });
+    });
+  });
+
+  describe('environment', () => {
+    it('overrides the defaults', () => {
+      const resolved = resolveKafkaOptions(
+        {},
+        {
+          KAFKA_ENABLED: 'false',
+          KAFKA_BROKERS: ' k1:9092 , k2:19092 ',
+          KAFKA_CLIENT_ID: 'billing',
+          KAFKA_DLQ_TOPIC: 'dlq.billing',
+          KAFKA_SSL: 'true',
+          KAFKA_CREATE_TOPICS: 'true',
+          ...SASL_ENV,
+        },
+      );
+      expect(resolved).toMatchObject({
+        enabled: false,
+        brokers: ['k1:9092', 'k2:19092'],
+        clientId: 'billing',
+        dlqTopic: 'dlq.billing',
+        ssl: true,
+        sasl: { mechanism: 'plain', username: 'svc', password: SECRET },
+        createTopics: { numPartitions: 3 },
+      });
+    });
+
+    it('overrides a domain topic and adds new domains, keeping the other defaults', () => {
+      const resolved = resolveKafkaOptions(
+        {},
+        { KAFKA_PROJECTS_TOPIC: 'acme.projects', KAFKA_BILLING_TOPIC: 'fsm.billing' },
+      );
+      expect(resolved.topics).toEqual({
+        projects: 'acme.projects',
+        assignments: 'fsm.assignments',
+        scheduling: 'fsm.scheduling',
+        execution: 'fsm.execution',
+        contracts: 'fsm.contracts',
+        billing: 'fsm.billing',
+      });
+    });
+
+    it('does not make KAFKA_DLQ_TOPIC a domain', () => {
+      const resolved = resolveKafkaOptions({}, { KAFKA_DLQ_TOPIC: 'dlq.custom' });
+      expect(resolved.dlqTopic).toBe('dlq.custom');
+      expect(resolved.topics).not.toHaveProperty('dlq');
+    });
+  });
+
+  describe('explicit options', () => {
+    const env = {
+      KAFKA_ENABLED: 'true',
+      KAFKA_BROKERS: 'env:9092',
+      KAFKA_CLIENT_ID: 'from-env',
+      KAFKA_DLQ_TOPIC: 'dlq.env',
+      KAFKA_SSL: 'false',
+      KAFKA_PROJECTS_TOPIC: 'env.projects',
+      KAFKA_BILLING_TOPIC: 'env.billing',
+    };
+
+    it('win over the environment', () => {
+      const resolved = resolveKafkaOptions(
+        {
+          enabled: false,
+          brokers: ['explicit:9092'],
+          clientId: 'explicit',
+          dlqTopic: 'dlq.explicit',
+          ssl: true,
+          topics: { Projects: 'explicit.projects' },
+        },
+        env,
+      );
+      expect(resolved).toMatchObject({
+        enabled: false,
+        brokers: ['explicit:9092'],
+        clientId: 'explicit',
+        dlqTopic: 'dlq.explicit',
+        ssl: true,
+      });
+      expect(resolved.topics).toMatchObject({
+        projects: 'explicit.projects',
+        billing: 'env.billing',
+        contracts: 'fsm.contracts',
+      });
+    });
+
+    it('leave what they do not set to the environment', () => {
+      const resolved = resolveKafkaOptions({ clientId: 'explicit' }, env);
+      expect(resolved).toMatchObject({ clientId: 'explicit', brokers: ['env:9092'], dlqTopic: 'dlq.env' });
+    });
+
+    it('accept brokers as a comma-separated string', () => {
+      expect(resolveKafkaOptions({ brokers: 'a:1,b:65535' }, {}).brokers).toEqual(['a:1', 'b:65535']);
+    });
+  });
+
+  describe('invalid values', () => {
+    it('reject an empty KAFKA_BROKERS, naming the variable and the value', () => {
+      const error = configError(() => resolveKafkaOptions({}, { KAFKA_BROKERS: '' }));
+      expect(error.setting).toBe('KAFKA_BROKERS');
+      expect(error.message).toContain('KAFKA_BROKERS=""');
+    });
+
+    it.each(['localhost:notaport', 'localhost', 'localhost:0', 'localhost:70000', 'ok:9092,bad:65536'])(
+      'reject the broker list %s, naming the variable and the value',
+      (brokers) => {
+        const error = configError(() => resolveKafkaOptions({}, { KAFKA_BROKERS: brokers }));
+        expect(error.setting).toBe('KAFKA_BROKERS');
+        expect(error.message).toContain(brokers);
+      },
+    );
+
+    it('name the option, not the variable, for an explicit broker list', () => {
+      const error = configError(() => resolveKafkaOptions({ brokers: ['localhost:notaport'] }, {}));
+      expect(error.setting).toBe('brokers');
+      expect(error.message).toContain('localhost:notaport');
+    });
+
+    it('reject an unknown explicit SASL mechanism, naming the value', () => {
+      const error = configError(() =>
+        resolveKafkaOptions({ sasl: { ...SASL, mechanism: 'gssapi' as SaslMechanismName } }, {}),
+      );
+      expect(error.setting).toBe('sasl');
+      expect(error.message).toContain('gssapi');
+    });
+
+    it('reject an unknown SASL mechanism from the environment, naming the variable', () => {
+      const error = configError(() =>
+        resolveKafkaOptions({}, { ...SASL_ENV, KAFKA_SASL_MECHANISM: 'gssapi' }),
+      );
+      expect(error.setting).toBe('KAFKA_SASL_MECHANISM');
+      expect(error.message).toContain('gssapi');
+    });
+
+    it('reject an explicit SASL mechanism without a password', () => {
+      const error = configError(() => resolveKafkaOptions({ sasl: { ...SASL, password: '' } }, {}));
+      expect(error.message).toContain('password');
+    });
+
+    it('reject an invalid topic name from the environment, naming the variable and the value', () => {
+      const error = configError(() => resolveKafkaOptions({}, { KAFKA_PROJECTS_TOPIC: 'bad topic!' }));
+      expect(error.setting).toBe('KAFKA_PROJECTS_TOPIC');
+      expect(error.message).toContain('KAFKA_PROJECTS_TOPIC');
+      expect(error.message).toContain('bad topic!');
+    });
+
+    it('reject an invalid explicit topic name, naming the option', () => {
+      const error = configError(() => resolveKafkaOptions({ topics: { billing: 'a/b' } }, {}));
+      expect(error.setting).toBe('topics.billing');
+      expect(error.message).toContain('a/b');
+    });
+
+    it('reject an invalid dead-letter topic name from the environment', () => {
+      const error = configError(() => resolveKafkaOptions({}, { KAFKA_DLQ_TOPIC: 'dlq errors' }));
+      expect(error.setting).toBe('KAFKA_DLQ_TOPIC');
+      expect(error.message).toContain('dlq errors');
+    });
+
+    it('reject an empty explicit client id', () => {
+      expect(configError(() => resolveKafkaOptions({ clientId: ' ' }, {})).setting).toBe('clientId');
+    });
+
+    it('reject numbers that are not positive whole numbers, naming the option', () => {
+      const error = configError(() => resolveKafkaOptions({ consumer: { concurrency: 0 } }, {}));
+      expect(error.setting).toBe('consumer.concurrency');
+      expect(error.message).toContain('consumer.concurrency=0');
+    });
+  });
+
+  describe('the SASL password', () => {
+    it.each<[string, KafkaModuleOptions, NodeJS.ProcessEnv]>([
+      ['unknown mechanism in the environment', {}, { ...SASL_ENV, KAFKA_SASL_MECHANISM: 'gssapi' }],
+      ['mechanism without username in the environment', {}, { ...SASL_ENV, KAFKA_SASL_USERNAME: '' }],
+      ['password without mechanism in the environment', {}, { KAFKA_SASL_PASSWORD: SECRET }],
+      ['invalid brokers beside SASL', {}, { ...SASL_ENV, KAFKA_BROKERS: 'localhost:notaport' }],
+      ['invalid boolean beside SASL', {}, { ...SASL_ENV, KAFKA_SSL: 'maybe' }],
+      ['invalid topic beside SASL', {}, { ...SASL_ENV, KAFKA_PROJECTS_TOPIC: 'bad topic!' }],
+      ['invalid DLQ topic beside SASL', {}, { ...SASL_ENV, KAFKA_DLQ_TOPIC: 'bad topic!' }],
+      ['unknown explicit mechanism', { sasl: { ...SASL, mechanism: 'gssapi' as SaslMechanismName } }, {}],
+      ['explicit mechanism without username', { sasl: { ...SASL, username: '' } }, {}],
+      ['invalid explicit brokers beside explicit SASL', { sasl: SASL, brokers: [] }, {}],
+      ['invalid number beside explicit SASL', { sasl: SASL, requestTimeout: -1 }, {}],
+    ])('never appears in an error: %s', (_case, explicit, env) => {
+      const error = configError(() => resolveKafkaOptions(explicit, env));
+      expect(error.message).not.toContain(SECRET);
+      expect(String(error.stack)).not.toContain(SECRET);
+      expect(JSON.stringify(error)).not.toContain(SECRET);
+    });
+  });
+});

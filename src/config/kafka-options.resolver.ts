@@ -1,0 +1,151 @@
+import { KafkaConfigError } from '../errors/kafka-config.error';
+import {
+  KafkaModuleOptions,
+  ResolvedKafkaOptions,
+  SaslMechanismName,
+} from '../interfaces/kafka-module-options.interface';
+import { DEFAULT_BROKERS, DEFAULT_CLIENT_ID, DEFAULT_DLQ_TOPIC, DEFAULT_TOPIC_MAP } from '../kafka.constants';
+import { invalidSetting } from '../kafka.messages';
+import { parseKafkaEnv } from './kafka-env.parser';
+
+const SASL_MECHANISMS: readonly SaslMechanismName[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+/** Kafka's own rule for topic names. */
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/**
+ * Module options after the environment and the reference design's defaults are applied, validated.
+ * Precedence: explicit options > environment variables > defaults. Throws KafkaConfigError naming the
+ * setting (option and variable) and the value, never a secret.
+ */
+export function resolveKafkaOptions(
+  explicit: KafkaModuleOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedKafkaOptions {
+  const fromEnv = parseKafkaEnv(env);
+  const pick = <K extends keyof KafkaModuleOptions>(key: K) => explicit[key] ?? fromEnv[key];
+  const label = (key: keyof KafkaModuleOptions, variable: string) =>
+    explicit[key] !== undefined ? key : variable;
+
+  const createTopics = pick('createTopics');
+  const explicitTopics = lowerKeys(explicit.topics);
+  const resolved: ResolvedKafkaOptions = {
+    enabled: pick('enabled') ?? true,
+    brokers: parseBrokers(pick('brokers') ?? DEFAULT_BROKERS, label('brokers', 'KAFKA_BROKERS')),
+    clientId: nonEmpty(pick('clientId') ?? DEFAULT_CLIENT_ID, label('clientId', 'KAFKA_CLIENT_ID')),
+    dlqTopic: topicName(pick('dlqTopic') ?? DEFAULT_DLQ_TOPIC, label('dlqTopic', 'KAFKA_DLQ_TOPIC')),
+    ssl: pick('ssl') ?? false,
+    sasl: pick('sasl'),
+    topics: { ...DEFAULT_TOPIC_MAP, ...lowerKeys(fromEnv.topics), ...explicitTopics },
+    createTopics: createTopics
+      ? { numPartitions: 3, ...(typeof createTopics === 'object' ? createTopics : {}) }
+      : false,
+    connectionTimeout: positive(explicit.connectionTimeout ?? 3000, 'connectionTimeout'),
+    requestTimeout: positive(explicit.requestTimeout ?? 30_000, 'requestTimeout'),
+    healthCheckTimeout: positive(explicit.healthCheckTimeout ?? 3000, 'healthCheckTimeout'),
+    consumer: {
+      sessionTimeout: positive(explicit.consumer?.sessionTimeout ?? 30_000, 'consumer.sessionTimeout'),
+      heartbeatInterval: positive(explicit.consumer?.heartbeatInterval ?? 3000, 'consumer.heartbeatInterval'),
+      concurrency: positive(explicit.consumer?.concurrency ?? 1, 'consumer.concurrency'),
+    },
+    producer: {
+      retries: positive(explicit.producer?.retries ?? 8, 'producer.retries'),
+      maxRetryTimeMs: positive(explicit.producer?.maxRetryTimeMs ?? 30_000, 'producer.maxRetryTimeMs'),
+    },
+    deadLetter: {
+      includeStack: explicit.deadLetter?.includeStack ?? true,
+      maxStackBytes: positive(explicit.deadLetter?.maxStackBytes ?? 8192, 'deadLetter.maxStackBytes'),
+      maxRecordBytes: positive(explicit.deadLetter?.maxRecordBytes ?? 1_048_588, 'deadLetter.maxRecordBytes'),
+    },
+    clientFactory: explicit.clientFactory,
+  };
+
+  if (resolved.sasl) validateSasl(resolved.sasl, label('sasl', 'KAFKA_SASL_MECHANISM'));
+  for (const [domain, topic] of Object.entries(resolved.topics)) {
+    topicName(
+      topic,
+      Object.hasOwn(explicitTopics, domain) ? `topics.${domain}` : `KAFKA_${domain.toUpperCase()}_TOPIC`,
+    );
+  }
+  if (resolved.createTopics) {
+    positive(resolved.createTopics.numPartitions, 'createTopics.numPartitions');
+    if (resolved.createTopics.replicationFactor !== undefined) {
+      positive(resolved.createTopics.replicationFactor, 'createTopics.replicationFactor');
+    }
+  }
+  return resolved;
+}
+
+function parseBrokers(value: string[] | string, setting: string): string[] {
+  const list = (Array.isArray(value) ? value : value.split(',')).map((b) => b.trim()).filter(Boolean);
+  if (list.length === 0) {
+    throw new KafkaConfigError(setting, invalidSetting(setting, value, 'needs at least one host:port'));
+  }
+  for (const broker of list) {
+    const match = /^(.+):(\d+)$/.exec(broker);
+    const port = match ? Number(match[2]) : NaN;
+    if (!match || port < 1 || port > 65535) {
+      throw new KafkaConfigError(
+        setting,
+        invalidSetting(setting, value, `"${broker}" is not host:port with a port from 1 to 65535`),
+      );
+    }
+  }
+  return list;
+}
+
+function validateSasl(
+  sasl: { mechanism: string; username: string; password: string },
+  setting: string,
+): void {
+  const mechanism = String(sasl.mechanism).toLowerCase();
+  if (!SASL_MECHANISMS.includes(mechanism as SaslMechanismName)) {
+    throw new KafkaConfigError(
+      setting,
+      invalidSetting(setting, sasl.mechanism, `must be one of ${SASL_MECHANISMS.join(', ')}`),
+    );
+  }
+  if (!sasl.username) {
+    throw new KafkaConfigError(
+      'KAFKA_SASL_USERNAME',
+      `sasl.username (KAFKA_SASL_USERNAME) is required for ${mechanism}`,
+    );
+  }
+  if (!sasl.password) {
+    throw new KafkaConfigError(
+      'KAFKA_SASL_PASSWORD',
+      `sasl.password (KAFKA_SASL_PASSWORD) is required for ${mechanism}`,
+    );
+  }
+}
+
+function nonEmpty(value: string, setting: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new KafkaConfigError(setting, invalidSetting(setting, value, 'must not be empty'));
+  }
+  return value.trim();
+}
+
+function topicName(value: string, setting: string): string {
+  if (typeof value !== 'string' || !TOPIC_NAME.test(value) || value === '.' || value === '..') {
+    throw new KafkaConfigError(
+      setting,
+      invalidSetting(
+        setting,
+        value,
+        'is not a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)',
+      ),
+    );
+  }
+  return value;
+}
+
+function positive(value: number, setting: string): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new KafkaConfigError(setting, invalidSetting(setting, value, 'must be a positive whole number'));
+  }
+  return value;
+}
+
+function lowerKeys(map: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(map ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+}

@@ -1,0 +1,20 @@
+/**
+ * The second argument of every handler: the reference design's four fields, plus what a careful
+ * handler needs to deduplicate, order and trace.
+ */
+export interface EventContext {
+  topic: string;
+  /** Record headers decoded as UTF-8 text. */
+  headers: Record<string, string>;
+  partition: number;
+  offset: string;
+  /** The record key as UTF-8 text, or null for a keyless record. */
+  key: string | null;
+  /** Record timestamp, milliseconds since the epoch, as kafkajs gives it. */
+  timestamp: string;
+  eventName: string;
+  groupId: string;
+}
+
+/** A method decorated with @EventHandler. The event type defaults to unknown; narrow it per handler. */
+export type EventHandlerFn<TEvent = unknown> = (event: TEvent, context: EventContext) => unknown;

@@ -1,0 +1,25 @@
+import { CompiledEventPattern } from '../routing/event-pattern';
+import { EventContext } from './event-context.interface';
+
+/** One @EventHandler method, resolved at bootstrap: what the registry lists and the consumers route to. */
+export interface EventHandlerDefinition {
+  /** Class.method */
+  readonly id: string;
+  readonly eventName: string;
+  readonly pattern: CompiledEventPattern;
+  readonly topics: ReadonlySet<string>;
+  readonly groupId: string;
+  readonly fromBeginning: boolean;
+  readonly autoCommit: boolean;
+  /** The method bound to its provider instance. */
+  readonly invoke: (event: unknown, context: EventContext) => unknown;
+}
+
+/** Handlers sharing a groupId share one consumer, subscribed to the union of their topics. */
+export interface ConsumerGroupDefinition {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly fromBeginning: boolean;
+  readonly autoCommit: boolean;
+  readonly handlers: readonly EventHandlerDefinition[];
+}

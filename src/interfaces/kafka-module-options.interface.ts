@@ -1,0 +1,94 @@
+import type { ConnectionOptions } from 'node:tls';
+import type { KafkaClientFactory } from '../client/kafka-client.factory';
+
+export type SaslMechanismName = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+export interface KafkaSaslOptions {
+  mechanism: SaslMechanismName;
+  username: string;
+  password: string;
+}
+
+export interface KafkaTopicCreationOptions {
+  /** Partitions of each topic the module creates. Default 3. */
+  numPartitions?: number;
+  /** Replication factor of each topic the module creates. Default: the broker's default. */
+  replicationFactor?: number;
+}
+
+export interface KafkaDeadLetterOptions {
+  /** Write the error's stack trace into the DLQ record (default true, as the reference design says). */
+  includeStack?: boolean;
+  /** Upper bound of the stack header in bytes (default 8192); it shrinks further to fit maxRecordBytes. */
+  maxStackBytes?: number;
+  /** Largest DLQ record the broker accepts (message.max.bytes). Default 1048588, Kafka's default. */
+  maxRecordBytes?: number;
+}
+
+export interface KafkaConsumerOptions {
+  sessionTimeout?: number;
+  heartbeatInterval?: number;
+  /** Partitions of one group processed at the same time. Default 1. */
+  concurrency?: number;
+}
+
+export interface KafkaProducerOptions {
+  /** Attempts kafkajs makes for one send before send() rejects with KafkaSendError. Default 8. */
+  retries?: number;
+  /** Upper bound of one send's total retrying, in ms. Default 30000. */
+  maxRetryTimeMs?: number;
+}
+
+/**
+ * What KafkaModule.forRoot / forRootAsync take. Every field is optional: what is missing comes from the
+ * environment variables of the reference design, then from its defaults.
+ */
+export interface KafkaModuleOptions {
+  /** KAFKA_ENABLED; false loads the module, connects to nothing and makes send() a no-op. Default true. */
+  enabled?: boolean;
+  /** KAFKA_BROKERS, comma-separated host:port. Default localhost:9092. */
+  brokers?: string[] | string;
+  /** KAFKA_CLIENT_ID. Default yellow-grid-fsm. */
+  clientId?: string;
+  /** KAFKA_DLQ_TOPIC. Default dlq.processing_errors. */
+  dlqTopic?: string;
+  /** KAFKA_SSL; true for TLS with the system's CAs, or Node TLS options. Default false. */
+  ssl?: boolean | ConnectionOptions;
+  /** KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD. */
+  sasl?: KafkaSaslOptions;
+  /** Domain to topic, merged over the defaults and KAFKA_<DOMAIN>_TOPIC. */
+  topics?: Record<string, string>;
+  /** Create missing topics (handlers' and the DLQ) at startup. KAFKA_CREATE_TOPICS. Default false. */
+  createTopics?: boolean | KafkaTopicCreationOptions;
+  /** Connection timeout to a broker in ms. Default 3000. */
+  connectionTimeout?: number;
+  /** Request timeout in ms. Default 30000. */
+  requestTimeout?: number;
+  /** Upper bound of one health check in ms. Default 3000. */
+  healthCheckTimeout?: number;
+  consumer?: KafkaConsumerOptions;
+  producer?: KafkaProducerOptions;
+  deadLetter?: KafkaDeadLetterOptions;
+  /** Makes the Kafka client (default: kafkajs). The seam for a client with kafkajs' API. */
+  clientFactory?: KafkaClientFactory;
+}
+
+/** Options after environment, defaults and validation: what the services read. */
+export interface ResolvedKafkaOptions {
+  enabled: boolean;
+  brokers: string[];
+  clientId: string;
+  dlqTopic: string;
+  ssl: boolean | ConnectionOptions;
+  sasl?: KafkaSaslOptions;
+  topics: Record<string, string>;
+  createTopics:
+    false | (Required<Pick<KafkaTopicCreationOptions, 'numPartitions'>> & KafkaTopicCreationOptions);
+  connectionTimeout: number;
+  requestTimeout: number;
+  healthCheckTimeout: number;
+  consumer: Required<KafkaConsumerOptions>;
+  producer: Required<KafkaProducerOptions>;
+  deadLetter: Required<KafkaDeadLetterOptions>;
+  clientFactory?: KafkaClientFactory;
+}

@@ -1,0 +1,12 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { KafkaModuleOptions } from './interfaces/kafka-module-options.interface';
+
+export const {
+  ConfigurableModuleClass: KafkaConfigurableModule,
+  MODULE_OPTIONS_TOKEN: KAFKA_MODULE_OPTIONS,
+  OPTIONS_TYPE: KAFKA_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: KAFKA_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<KafkaModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();

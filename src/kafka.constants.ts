@@ -1,0 +1,51 @@
+/** Metadata key written by @EventHandler, read only through KafkaMetadataAccessor. */
+export const EVENT_HANDLER_METADATA = 'kafka:event_handler';
+
+/** Injection token of the validated, defaulted options every internal service reads. */
+export const KAFKA_OPTIONS = Symbol('kafka:resolved_options');
+
+/** Injection token of the client the KafkaClientFactory made for this module. */
+export const KAFKA_CLIENT = Symbol('kafka:client');
+
+/** The reference design's defaults. */
+export const DEFAULT_BROKERS = ['localhost:9092'];
+export const DEFAULT_CLIENT_ID = 'yellow-grid-fsm';
+export const DEFAULT_DLQ_TOPIC = 'dlq.processing_errors';
+
+/** Domain (first segment of an event name) to topic; KAFKA_<DOMAIN>_TOPIC overrides each. */
+export const DEFAULT_TOPIC_MAP: Readonly<Record<string, string>> = Object.freeze({
+  projects: 'fsm.projects',
+  assignments: 'fsm.assignments',
+  scheduling: 'fsm.scheduling',
+  execution: 'fsm.execution',
+  contracts: 'fsm.contracts',
+});
+
+/** Headers the producer writes on every record. */
+export const EventHeaders = {
+  EVENT_NAME: 'event-name',
+  EVENT_ID: 'event-id',
+  CORRELATION_ID: 'correlation-id',
+  CONTENT_TYPE: 'content-type',
+  CLIENT_ID: 'client-id',
+} as const;
+
+export const JSON_CONTENT_TYPE = 'application/json';
+
+/** Headers the dead-letter publisher adds to the original record's headers. */
+export const DeadLetterHeaders = {
+  ORIGINAL_TOPIC: 'dlq-original-topic',
+  ORIGINAL_PARTITION: 'dlq-original-partition',
+  ORIGINAL_OFFSET: 'dlq-original-offset',
+  ORIGINAL_TIMESTAMP: 'dlq-original-timestamp',
+  REASON: 'dlq-reason',
+  ERROR_NAME: 'dlq-error-name',
+  ERROR_MESSAGE: 'dlq-error-message',
+  ERROR_STACK: 'dlq-error-stack',
+  FAILED_AT: 'dlq-failed-at',
+  CONSUMER_GROUP: 'dlq-consumer-group',
+  HANDLER: 'dlq-handler',
+  EVENT_NAME: 'dlq-event-name',
+  CORRELATION_ID: 'dlq-correlation-id',
+  ATTEMPTS: 'dlq-attempts',
+} as const;

@@ -1,0 +1,120 @@
+import { Injectable, Module } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import { EventHandler } from './decorators/event-handler.decorator';
+import { EventHandlerRegistry } from './discovery/event-handler.registry';
+import { EventHandlerDefinitionError } from './errors/event-handler-definition.error';
+import { KafkaConfigError } from './errors/kafka-config.error';
+import { KafkaHealthIndicator } from './health/kafka.health';
+import { KafkaModule } from './kafka.module';
+import { KafkaProducerService } from './producer/kafka-producer.service';
+
+const KAFKA_VARIABLES = Object.keys(process.env).filter((k) => k.startsWith('KAFKA_'));
+const saved = Object.fromEntries(KAFKA_VARIABLES.map((k) => [k, process.env[k]]));
+
+const mockHandler = jest.fn();
+
+@Injectable()
+class MyService {
+  @EventHandler({ eventName: 'test.event', topics: ['test-topic'] })
+  async handleTestEvent(event: unknown, context: unknown) {
+    return mockHandler(event, context);
+  }
+}
+
+describe('KafkaModule (no broker)', () => {
+  let moduleRef: TestingModule | undefined;
+
+  beforeEach(() => {
+    for (const k of Object.keys(process.env)) if (k.startsWith('KAFKA_')) delete process.env[k];
+  });
+
+  afterEach(async () => {
+    await moduleRef?.close();
+    moduleRef = undefined;
+    for (const k of Object.keys(process.env)) if (k.startsWith('KAFKA_')) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+
+  it('loads with KAFKA_ENABLED=false, connects to nothing, and send resolves without sending', async () => {
+    // The reference design's testing recipe, as it is written there.
+    process.env.KAFKA_ENABLED = 'false';
+    process.env.KAFKA_BROKERS = '127.0.0.1:1'; // nothing listens there: any connection attempt would fail
+    moduleRef = await Test.createTestingModule({ imports: [KafkaModule], providers: [MyService] }).compile();
+    await moduleRef.init();
+
+    const sent = await moduleRef.get(KafkaProducerService).send('projects.order.created', { orderId: '123' });
+    expect(sent).toMatchObject({ sent: false, topic: 'fsm.projects', partition: -1, offset: '-1' });
+    expect(moduleRef.get(EventHandlerRegistry).getHandler('MyService.handleTestEvent')).toBeDefined();
+    expect(await moduleRef.get(KafkaHealthIndicator).isHealthy('kafka')).toEqual({
+      kafka: { status: 'up', enabled: false, message: 'Kafka is disabled (KAFKA_ENABLED=false)' },
+    });
+    expect(mockHandler).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['KAFKA_BROKERS', '', /KAFKA_BROKERS="".*at least one host:port/],
+    ['KAFKA_BROKERS', 'localhost:notaport', /KAFKA_BROKERS="localhost:notaport"/],
+    ['KAFKA_SASL_MECHANISM', 'gssapi', /KAFKA_SASL_MECHANISM="gssapi".*plain, scram-sha-256, scram-sha-512/],
+    ['KAFKA_ENABLED', 'maybe', /KAFKA_ENABLED="maybe".*true or false/],
+  ])('stops startup when %s=%j, naming the variable and the value', async (name, value, message) => {
+    process.env[name] = value;
+    const start = Test.createTestingModule({ imports: [KafkaModule] }).compile();
+    await expect(start).rejects.toThrow(KafkaConfigError);
+    await expect(Test.createTestingModule({ imports: [KafkaModule] }).compile()).rejects.toThrow(message);
+  });
+
+  it('stops startup for SASL without a password, and never prints a password it was given', async () => {
+    process.env.KAFKA_SASL_MECHANISM = 'scram-sha-512';
+    process.env.KAFKA_SASL_USERNAME = 'fsm';
+    await expect(Test.createTestingModule({ imports: [KafkaModule] }).compile()).rejects.toThrow(
+      /KAFKA_SASL_PASSWORD is required/,
+    );
+    process.env.KAFKA_SASL_MECHANISM = 'kerberos';
+    process.env.KAFKA_SASL_PASSWORD = 'hunter2-very-secret';
+    const error = await Test.createTestingModule({ imports: [KafkaModule] })
+      .compile()
+      .catch((e: Error) => e);
+    expect(error).toBeInstanceOf(KafkaConfigError);
+    expect(`${(error as Error).message} ${(error as Error).stack}`).not.toContain('hunter2-very-secret');
+  });
+
+  it('stops startup for a handler whose topic cannot be derived, naming Class.method', async () => {
+    @Injectable()
+    class WarehouseHandlers {
+      @EventHandler({ eventName: 'warehouse.stock.moved' })
+      onMoved() {}
+    }
+    process.env.KAFKA_ENABLED = 'false';
+    const failing = await Test.createTestingModule({
+      imports: [KafkaModule],
+      providers: [WarehouseHandlers],
+    }).compile();
+    const error = await failing.init().catch((e: Error) => e);
+    expect(error).toBeInstanceOf(EventHandlerDefinitionError);
+    expect((error as Error).message).toMatch(/WarehouseHandlers\.onMoved.*KAFKA_WAREHOUSE_TOPIC/);
+  });
+
+  it('takes options from forRootAsync with injected dependencies; options win over the environment', async () => {
+    process.env.KAFKA_CLIENT_ID = 'from-env';
+    process.env.KAFKA_DLQ_TOPIC = 'dlq.from-env';
+    @Module({
+      providers: [{ provide: 'SETTINGS', useValue: { clientId: 'from-factory' } }],
+      exports: ['SETTINGS'],
+    })
+    class SettingsModule {}
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        KafkaModule.forRootAsync({
+          imports: [SettingsModule],
+          inject: ['SETTINGS'],
+          useFactory: (settings: { clientId: string }) => ({ enabled: false, clientId: settings.clientId }),
+        }),
+      ],
+    }).compile();
+    await moduleRef.init();
+    const sent = await moduleRef.get(KafkaProducerService).send('contracts.document.signed', {});
+    expect(sent.topic).toBe('fsm.contracts');
+    const health = await moduleRef.get(KafkaHealthIndicator).isProducerHealthy();
+    expect(health['kafka-producer'].status).toBe('up');
+  });
+});

@@ -1,0 +1,27 @@
+import { EventHeaders, JSON_CONTENT_TYPE } from '../kafka.constants';
+
+export interface EventHeaderValues {
+  eventName: string;
+  eventId: string;
+  correlationId: string;
+  clientId: string;
+  extra?: Record<string, string>;
+}
+
+/** Headers of an event record. The library's own headers win over same-named extra headers. */
+export function buildEventHeaders({
+  eventName,
+  eventId,
+  correlationId,
+  clientId,
+  extra,
+}: EventHeaderValues): Record<string, string> {
+  return {
+    ...extra,
+    [EventHeaders.EVENT_NAME]: eventName,
+    [EventHeaders.EVENT_ID]: eventId,
+    [EventHeaders.CORRELATION_ID]: correlationId,
+    [EventHeaders.CONTENT_TYPE]: JSON_CONTENT_TYPE,
+    [EventHeaders.CLIENT_ID]: clientId,
+  };
+}

@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import { KafkaClient } from '../client/kafka-client.factory';
+import { TopicResolver } from '../config/topic.resolver';
+import { currentCorrelationId } from '../consumer/event-context.storage';
+import { KafkaSendError } from '../errors/kafka-send.error';
+import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
+import { BatchEvent, SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';
+import { EventHeaders, KAFKA_CLIENT, KAFKA_OPTIONS } from '../kafka.constants';
+import { sendFailed } from '../kafka.messages';
+import { buildEventHeaders } from './event-headers';
+
+interface PreparedEvent {
+  topic: string;
+  message: Message;
+  meta: Omit<SentEventMetadata, 'partition' | 'offset' | 'sent'>;
+}
+
+/**
+ * Sends events. The topic comes from the event's domain through the topic mapping (or options.topic);
+ * every record carries event-name, event-id, correlation-id, content-type and client-id headers.
+ * One idempotent producer with acks=all serves the whole module, the dead-letter publisher included.
+ */
+@Injectable()
+export class KafkaProducerService {
+  private readonly logger = new Logger(KafkaProducerService.name);
+  private readonly topics: TopicResolver;
+  private producer?: Producer;
+  private connecting?: Promise<Producer>;
+  private connected = false;
+  private closed = false;
+
+  constructor(
+    @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
+    @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
+  ) {
+    this.topics = new TopicResolver(options.topics);
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Sends one event and resolves with where the broker wrote it. */
+  async send<TPayload = unknown>(
+    eventName: string,
+    payload: TPayload,
+    options: SendEventOptions = {},
+  ): Promise<SentEventMetadata> {
+    const prepared = this.prepare(eventName, payload, options);
+    if (!this.options.enabled) return { ...prepared.meta, sent: false, partition: -1, offset: '-1' };
+    const [result] = await this.write([{ topic: prepared.topic, messages: [prepared.message] }], eventName);
+    return {
+      ...prepared.meta,
+      sent: true,
+      partition: result?.partition ?? -1,
+      offset: result?.baseOffset ?? '-1',
+    };
+  }
+
+  /**
+   * Sends several events in one request per broker. Each event gets its own id and headers; partition and
+   * offset are reported per topic-partition by the broker, so they are "-1" here (use send() to get them).
+   */
+  async sendBatch(events: readonly BatchEvent[]): Promise<SentEventMetadata[]> {
+    const prepared = events.map((e) => this.prepare(e.eventName, e.payload, e.options ?? {}));
+    if (this.options.enabled && prepared.length > 0) {
+      const byTopic = new Map<string, Message[]>();
+      for (const p of prepared) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.message]);
+      await this.write(
+        [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        prepared.map((p) => p.meta.eventName).join(', '),
+      );
+    }
+    return prepared.map((p) => ({ ...p.meta, sent: this.options.enabled, partition: -1, offset: '-1' }));
+  }
+
+  /** Raw records (already built headers and bytes): the dead-letter publisher's path to the same producer. */
+  async sendRecords(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
+    return this.write([{ topic, messages }], `${messages.length} record(s) to ${topic}`);
+  }
+
+  /** Connects once; concurrent callers share the attempt, a failed attempt is retried by the next caller. */
+  async connect(): Promise<Producer> {
+    if (this.producer && this.connected) return this.producer;
+    this.connecting ??= this.openProducer().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  async disconnect(): Promise<void> {
+    this.closed = true;
+    const producer = this.producer;
+    this.producer = undefined;
+    await this.connecting?.catch(() => undefined);
+    await producer?.disconnect();
+    this.connected = false;
+  }
+
+  private async openProducer(): Promise<Producer> {
+    if (this.closed) throw new Error('The Kafka producer is shut down');
+    const producer =
+      this.producer ??
+      this.client.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: this.options.producer.retries, maxRetryTime: this.options.producer.maxRetryTimeMs },
+      });
+    if (!this.producer) {
+      this.producer = producer;
+      producer.on(producer.events.CONNECT, () => (this.connected = true));
+      producer.on(producer.events.DISCONNECT, () => (this.connected = false));
+    }
+    await producer.connect();
+    this.connected = true;
+    this.logger.log(`Producer connected to ${this.options.brokers.join(',')}`);
+    return producer;
+  }
+
+  private async write(topicMessages: TopicMessages[], what: string): Promise<RecordMetadata[]> {
+    const topic = topicMessages.map((t) => t.topic).join(',');
+    try {
+      const producer = await this.connect();
+      return await producer.sendBatch({ topicMessages, acks: -1 });
+    } catch (error) {
+      throw new KafkaSendError(what, topic, sendFailed(what, topic, error), { cause: error });
+    }
+  }
+
+  private prepare(eventName: string, payload: unknown, options: SendEventOptions): PreparedEvent {
+    const topic = options.topic ?? this.topics.topicForEvent(eventName);
+    const eventId = options.eventId ?? randomUUID();
+    const correlationId =
+      options.correlationId ??
+      options.headers?.[EventHeaders.CORRELATION_ID] ??
+      currentCorrelationId() ??
+      eventId;
+    const headers = buildEventHeaders({
+      eventName,
+      eventId,
+      correlationId,
+      clientId: this.options.clientId,
+      extra: options.headers,
+    });
+    return {
+      topic,
+      message: {
+        key: options.key ?? null,
+        value: Buffer.isBuffer(payload) ? payload : JSON.stringify(payload ?? null),
+        headers,
+        partition: options.partition,
+      },
+      meta: { eventName, eventId, correlationId, topic },
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { CompiledEventPattern } from './event-pattern';
+
+export interface Routable {
+  readonly pattern: CompiledEventPattern;
+  readonly topics: ReadonlySet<string>;
+}
+
+const MAX_CACHED_NAMES = 10_000;
+
+/**
+ * Routing table of one consumer group, built once. Exact names are a map lookup; wildcard patterns
+ * are tested once per distinct event name and topic, then remembered (event names are few, records many).
+ */
+export class EventRouter<T extends Routable> {
+  private readonly exact = new Map<string, T[]>();
+  private readonly patterns: T[] = [];
+  private readonly cache = new Map<string, readonly T[]>();
+  private readonly order = new Map<T, number>();
+
+  constructor(handlers: readonly T[]) {
+    for (const handler of handlers) {
+      this.order.set(handler, this.order.size);
+      if (handler.pattern.isExact) {
+        const list = this.exact.get(handler.pattern.source) ?? [];
+        list.push(handler);
+        this.exact.set(handler.pattern.source, list);
+      } else {
+        this.patterns.push(handler);
+      }
+    }
+  }
+
+  /** Handlers whose pattern matches `eventName` and which subscribe to `topic`, in declaration order. */
+  route(eventName: string, topic: string): readonly T[] {
+    const key = `${topic}\u0000${eventName}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const exact = this.exact.get(eventName) ?? [];
+    const wildcard = this.patterns.filter((h) => h.pattern.matches(eventName));
+    const candidates = wildcard.length === 0 ? exact : [...exact, ...wildcard];
+    const matched = candidates
+      .filter((h) => h.topics.has(topic))
+      .sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    if (this.cache.size >= MAX_CACHED_NAMES) this.cache.clear();
+    this.cache.set(key, matched);
+    return matched;
+  }
+}

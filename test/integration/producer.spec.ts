@@ -1,0 +1,108 @@
+import { INestApplicationContext, Injectable } from '@nestjs/common';
+import { KafkaMessage } from 'kafkajs';
+import { EventContext, EventHandler, KafkaProducerService, UnknownEventDomainError } from '../../src';
+import { createTopic, testKafka, uniqueName, waitFor } from '../support/kafka';
+import { header, readTopic, startTestApp, waitForGroups } from '../support/kafka-app';
+
+const contexts: EventContext[] = [];
+
+/** A handler that emits a follow-up event: its correlation id must flow without any code for it. */
+@Injectable()
+class DispatchHandlers {
+  constructor(private readonly producer: KafkaProducerService) {}
+
+  @EventHandler({ eventName: 'dispatch.job.created', fromBeginning: true })
+  async onCreated(event: { jobId: string }, context: EventContext): Promise<void> {
+    contexts.push(context);
+    await this.producer.send('dispatch.job.assigned', { jobId: event.jobId, technician: 't-7' });
+  }
+
+  @EventHandler({ eventName: 'dispatch.job.assigned', fromBeginning: true })
+  onAssigned(_event: unknown, context: EventContext): void {
+    contexts.push(context);
+  }
+}
+
+describe('KafkaProducerService', () => {
+  let app: INestApplicationContext;
+  let producer: KafkaProducerService;
+  const dispatchTopic = uniqueName('dispatch');
+  const clientId = uniqueName('producer-it');
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      providers: [DispatchHandlers],
+      kafka: { clientId, topics: { dispatch: dispatchTopic }, dlqTopic: uniqueName('dlq') },
+    });
+    await waitForGroups(app);
+    producer = app.get(KafkaProducerService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('writes to the domain topic with event-name, event-id, correlation-id, content-type and client-id headers', async () => {
+    const sent = await producer.send('dispatch.route.planned', { routeId: 'r-1' }, { key: 'r-1' });
+    expect(sent).toMatchObject({ sent: true, topic: dispatchTopic, eventName: 'dispatch.route.planned' });
+    expect(sent.partition).toBeGreaterThanOrEqual(0);
+    expect(Number(sent.offset)).toBeGreaterThanOrEqual(0);
+    expect(sent.eventId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const records = await readTopic(dispatchTopic, 1);
+    const record = records.find((r) => header(r, 'event-id') === sent.eventId)!;
+    expect(JSON.parse(record.value!.toString())).toEqual({ routeId: 'r-1' });
+    expect(record.key!.toString()).toBe('r-1');
+    expect(header(record, 'event-name')).toBe('dispatch.route.planned');
+    expect(header(record, 'correlation-id')).toBe(sent.eventId);
+    expect(header(record, 'content-type')).toBe('application/json');
+    expect(header(record, 'client-id')).toBe(clientId);
+  });
+
+  it("carries the handled event's correlation id into events its handler sends", async () => {
+    const origin = await producer.send(
+      'dispatch.job.created',
+      { jobId: 'j-1' },
+      { correlationId: 'visit-99' },
+    );
+    await waitFor(() => contexts.some((c) => c.eventName === 'dispatch.job.assigned'), 'the follow-up event');
+    const created = contexts.find((c) => c.eventName === 'dispatch.job.created')!;
+    const assigned = contexts.find((c) => c.eventName === 'dispatch.job.assigned')!;
+    expect(created.headers['event-id']).toBe(origin.eventId);
+    expect(assigned.headers['correlation-id']).toBe('visit-99');
+    expect(assigned.headers['event-id']).not.toBe(origin.eventId);
+    expect(assigned).toMatchObject({
+      topic: dispatchTopic,
+      key: null,
+      groupId: `${clientId}.DispatchHandlers.onAssigned`,
+    });
+  });
+
+  it('rejects an event of an unmapped domain with a named error listing the known domains', async () => {
+    const attempt = producer.send('warehouse.stock.moved', { sku: 'x' });
+    await expect(attempt).rejects.toBeInstanceOf(UnknownEventDomainError);
+    await expect(attempt).rejects.toThrow(/Known domains: .*dispatch.*KAFKA_WAREHOUSE_TOPIC/);
+  });
+
+  it('sends to options.topic whatever the domain', async () => {
+    const topic = uniqueName('custom');
+    await createTopic(testKafka(), topic);
+    const sent = await producer.send('warehouse.stock.moved', { sku: 'x' }, { topic });
+    expect(sent.topic).toBe(topic);
+    const [record] = await readTopic(topic, 1);
+    expect(header(record, 'event-name')).toBe('warehouse.stock.moved');
+  });
+
+  it('sends a batch with one event id per event, all readable from the topic', async () => {
+    const sent = await producer.sendBatch([
+      { eventName: 'dispatch.route.planned', payload: { routeId: 'b-1' } },
+      { eventName: 'dispatch.route.planned', payload: { routeId: 'b-2' }, options: { key: 'b-2' } },
+    ]);
+    expect(new Set(sent.map((s) => s.eventId)).size).toBe(2);
+    const ids = (records: KafkaMessage[]) => new Set(records.map((r) => header(r, 'event-id')));
+    const records = await readTopic(dispatchTopic, (read) => sent.every((s) => ids(read).has(s.eventId)));
+    const second = records.find((r) => header(r, 'event-id') === sent[1].eventId)!;
+    expect(second.key!.toString()).toBe('b-2');
+    expect(JSON.parse(second.value!.toString())).toEqual({ routeId: 'b-2' });
+  });
+});

@@ -1,0 +1,78 @@
+import { DynamicModule, INestApplicationContext, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { KafkaMessage } from 'kafkajs';
+import { KafkaConsumerService, KafkaModule, KafkaModuleOptions } from '../../src';
+import { testBrokers, testKafka, uniqueName, waitFor } from './kafka';
+
+export interface TestAppOptions {
+  providers: Type[];
+  kafka?: KafkaModuleOptions;
+  imports?: (Type | DynamicModule)[];
+}
+
+/** A Nest application context with KafkaModule on the test broker; unique client id, creates its topics. */
+export async function startTestApp({
+  providers,
+  kafka = {},
+  imports = [],
+}: TestAppOptions): Promise<INestApplicationContext> {
+  @Module({
+    imports: [
+      KafkaModule.forRoot({
+        clientId: uniqueName('it'),
+        createTopics: { numPartitions: 3 },
+        ...kafka,
+        brokers: kafka.brokers ?? testBrokers(),
+      }),
+      ...imports,
+    ],
+    providers,
+  })
+  class TestAppModule {}
+
+  const app = await NestFactory.createApplicationContext(TestAppModule, {
+    logger: process.env.TEST_LOGS ? ['log', 'error', 'warn', 'debug'] : ['error'],
+  });
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Waits until every consumer group of the app has joined (state running). */
+export async function waitForGroups(app: INestApplicationContext, timeoutMs = 30_000): Promise<void> {
+  const consumers = app.get(KafkaConsumerService);
+  await waitFor(
+    () => consumers.list().length > 0 && consumers.list().every((g) => g.state === 'running'),
+    `consumer groups to run: ${JSON.stringify(consumers.list().map((g) => [g.groupId, g.state]))}`,
+    timeoutMs,
+  );
+}
+
+/**
+ * Records of `topic` from the beginning, read with a throwaway group until `count` arrived (or, given a
+ * predicate, until it holds for what was read).
+ */
+export async function readTopic(
+  topic: string,
+  until: number | ((messages: KafkaMessage[]) => boolean),
+  timeoutMs = 30_000,
+): Promise<KafkaMessage[]> {
+  const done = typeof until === 'number' ? (m: KafkaMessage[]) => m.length >= until : until;
+  const consumer = testKafka().consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    await waitFor(() => done(messages), `records on ${topic} (have ${messages.length})`, timeoutMs);
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}
+
+export function header(message: KafkaMessage, name: string): string | undefined {
+  const value = message.headers?.[name];
+  return value === undefined
+    ? undefined
+    : (Array.isArray(value) ? value[value.length - 1] : value).toString();
+}
