@@ -1,3 +1,8 @@
+/** A wait ran out of the demo's time budget; its message names what was awaited and how far it got. */
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError';
+}
+
 /** The demo's time budget: every wait polls or races against it, so nothing waits on a fixed sleep. */
 export class Deadline {
   private readonly endsAt: number;
@@ -31,8 +36,10 @@ export class Deadline {
     }
   }
 
-  private timeout(what: string, progress?: string): Error {
+  private timeout(what: string, progress?: string): DeadlineExceededError {
     const detail = progress ? `; at that point: ${progress}` : '';
-    return new Error(`Timed out after ${this.budgetMs / 1000} s waiting for ${what}${detail}`);
+    return new DeadlineExceededError(
+      `Timed out after ${this.budgetMs / 1000} s waiting for ${what}${detail}`,
+    );
   }
 }

@@ -2,13 +2,14 @@
  * npm run demo: a field-service app on the Kafka event system, end to end. Starts a broker (KAFKA_BROKERS,
  * else Docker, else a local JVM), runs a Nest app with four @EventHandler handlers, a DLQ watcher and
  * GET /health, sends a day's worth of events, waits until each has been handled or dead-lettered, prints a
- * summary and stops everything. Exit code 0 when everything arrived as expected, 1 otherwise.
+ * summary and stops everything. Exit code 0 when everything arrived as expected, 1 on a failure or timeout,
+ * 128 + the signal's number when interrupted.
  */
 import { INestApplication, Logger } from '@nestjs/common';
 import { constants } from 'node:os';
 import { KafkaCluster, startKafkaCluster } from '../../broker';
 import { DEMO_TIMEOUT_MS, RUN_ID, SHUTDOWN_SIGNALS } from './demo.constants';
-import { Deadline } from './demo.deadline';
+import { Deadline, DeadlineExceededError } from './demo.deadline';
 import { findProblems } from './demo.expectations';
 import { formatSummary } from './demo.summary';
 import { createFieldServiceApp } from './field-service.app';
@@ -64,7 +65,7 @@ function onSignal(signal: NodeJS.Signals): void {
     logger.warn(`${signal}: closing the app, then the broker`);
     return;
   }
-  logger.warn(`${signal}: stopping the broker`);
+  if (signalsReceived === 1) logger.warn(`${signal}: stopping the broker`);
   void stopBroker().finally(() => process.exit(128 + constants.signals[signal]));
 }
 
@@ -94,7 +95,12 @@ main().then(
   async (error: unknown) => {
     // Interrupted: the signal handler owns shutdown and the exit code.
     if (signalsReceived > 0) return;
-    logger.error(`Demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // A timeout's message says all there is to say; anything else gets its stack.
+    const detail =
+      error instanceof DeadlineExceededError || !(error instanceof Error)
+        ? String(error instanceof Error ? error.message : error)
+        : (error.stack ?? error.message);
+    logger.error(`Demo failed: ${detail}`);
     await cleanUpAfterFailure();
     process.exit(1);
   },
