@@ -6,7 +6,4 @@ export const {
   MODULE_OPTIONS_TOKEN: KAFKA_MODULE_OPTIONS,
   OPTIONS_TYPE: KAFKA_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: KAFKA_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<KafkaModuleOptions>()
-  .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
-  .build();
+} = new ConfigurableModuleBuilder<KafkaModuleOptions>().setClassMethodName('forRoot').build();

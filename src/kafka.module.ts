@@ -19,7 +19,8 @@ import { KafkaAdminService } from './topics/kafka-admin.service';
 /**
  * `imports: [KafkaModule]` reads the environment (KAFKA_ENABLED, KAFKA_BROKERS, ...);
  * `KafkaModule.forRoot(options)` / `forRootAsync({ useFactory, inject, imports })` take options, and the
- * environment fills what they leave out. Global by default (`isGlobal: false` to scope it).
+ * environment fills what they leave out. Always global: one producer and one set of consumers per app,
+ * and handlers in any module are found whichever module imports it.
  */
 @Global()
 @Module({

@@ -30,6 +30,7 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   private retryTimer?: NodeJS.Timeout;
   private retryDelay = RETRY_MS.first;
   private closed = false;
+  private startingUp?: Promise<void>;
   private missing: string[] = [];
   private lastError?: string;
 
@@ -61,13 +62,16 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       this.logger.log(kafkaDisabled);
       return;
     }
-    await this.startUp();
+    this.startingUp = this.startUp();
+    await this.startingUp;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    // Shutdown can race a startup still in progress (Nest runs both hooks when closed during init).
+    await this.startingUp?.catch(() => undefined);
     await Promise.all(this.consumers.all().map((runner) => runner.stop()));
     await this.producer
       .disconnect()
@@ -83,6 +87,7 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       this.missing = await this.ensureTopics(existing);
       if (!this.producer.isConnected) await this.producer.connect();
       for (const runner of this.consumers.all()) {
+        if (this.closed) return;
         const absent = runner.definition.topics.filter((t) => this.missing.includes(t));
         const status = runner.status().state;
         if (absent.length > 0) {
@@ -121,7 +126,9 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     if (this.closed) return;
     const wait = this.retryDelay;
     this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MS.max);
-    this.retryTimer = setTimeout(() => void this.startUp(), wait);
+    this.retryTimer = setTimeout(() => {
+      this.startingUp = this.startUp();
+    }, wait);
     this.retryTimer.unref();
   }
 }

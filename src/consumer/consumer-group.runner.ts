@@ -22,6 +22,7 @@ export class ConsumerGroupRunner {
   private lastError?: string;
   private missingTopics: string[] = [];
   private restartTimer?: NodeJS.Timeout;
+  private starting?: Promise<void>;
   private restartBackoff = RESTART_BACKOFF_MS.first;
   private wanted = false;
   private paused = false;
@@ -33,7 +34,7 @@ export class ConsumerGroupRunner {
     deadLetter: DeadLetterPublisher,
   ) {
     this.logger = new Logger(`KafkaConsumer:${definition.groupId}`);
-    this.dispatcher = new EventDispatcher(definition, deadLetter);
+    this.dispatcher = new EventDispatcher(definition, deadLetter, options.consumer.heartbeatInterval);
   }
 
   get groupId(): string {
@@ -62,7 +63,12 @@ export class ConsumerGroupRunner {
   async start(): Promise<void> {
     this.wanted = true;
     this.missingTopics = [];
-    if (this.consumer) return;
+    if (this.consumer) return this.starting;
+    this.starting = this.open().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async open(): Promise<void> {
     this.clearRestart();
     this.state = 'connecting';
     const consumer = this.client.consumer({
@@ -77,10 +83,13 @@ export class ConsumerGroupRunner {
     this.watch(consumer);
     try {
       await consumer.connect();
+      // stop() waits for this start, but a crash handler may have replaced the consumer meanwhile.
+      if (this.consumer !== consumer) return;
       await consumer.subscribe({
         topics: [...this.definition.topics],
         fromBeginning: this.definition.fromBeginning,
       });
+      if (this.consumer !== consumer) return;
       await consumer.run({
         autoCommit: this.definition.autoCommit,
         eachBatchAutoResolve: false,
@@ -93,9 +102,15 @@ export class ConsumerGroupRunner {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops fetching, lets the record in flight finish (up to `deadlineMs`, after which its handlers are cut
+   * short and the record stays uncommitted), commits what was processed, and leaves the group.
+   */
+  async stop(deadlineMs = this.options.shutdownTimeoutMs): Promise<void> {
     this.wanted = false;
     this.clearRestart();
+    // A start in flight finishes first, so the consumer it opens is the one stopped here, not left running.
+    await this.starting?.catch(() => undefined);
     const consumer = this.consumer;
     this.consumer = undefined;
     if (!consumer) {
@@ -104,9 +119,14 @@ export class ConsumerGroupRunner {
     }
     this.state = 'stopping';
     // kafkajs' disconnect stops fetching, waits for the batch in flight, commits what was resolved and leaves the group.
+    const deadline = setTimeout(() => {
+      this.logger.warn(`Handlers still running after ${deadlineMs} ms; their records stay uncommitted`);
+      this.dispatcher.abortInFlight(`shutdown deadline of ${deadlineMs} ms passed`);
+    }, deadlineMs);
     await consumer
       .disconnect()
       .catch((error: Error) => this.logger.warn(`Disconnect failed: ${error.message}`));
+    clearTimeout(deadline);
     this.state = 'stopped';
     this.logger.log('Stopped');
   }
