@@ -1,8 +1,8 @@
 import { KafkaMessage } from 'kafkajs';
 import { DeadLetterFailure } from '../dead-letter/dead-letter.headers';
-import { DeadLetterPublisher, DeadLetterRetryControl } from '../dead-letter/dead-letter.publisher';
+import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
+import { PartitionControl } from '../interfaces/partition-control.interface';
 import { EventParseError } from '../errors/event-parse.error';
-import { EventContext } from '../interfaces/event-context.interface';
 import {
   ConsumerGroupDefinition,
   EventHandlerDefinition,
@@ -10,7 +10,7 @@ import {
 import { EventHeaders } from '../kafka.constants';
 import { decodeHeaders, eventNameFromBody, parseEventBody } from '../routing/event-record.parser';
 import { EventRouter } from '../routing/event-router';
-import { eventContextStorage } from './event-context.storage';
+import { HandlerInvoker } from './handler-invoker';
 
 export type DispatchOutcome = 'handled' | 'skipped' | 'parked' | 'abandoned';
 
@@ -30,18 +30,22 @@ export class EventDispatcher {
   readonly counters: DispatchCounters = { handled: 0, skipped: 0, parked: 0 };
   private readonly router: EventRouter<EventHandlerDefinition>;
 
+  private readonly invoker: HandlerInvoker;
+
   constructor(
     private readonly group: ConsumerGroupDefinition,
     private readonly deadLetter: DeadLetterPublisher,
+    heartbeatIntervalMs: number,
   ) {
     this.router = new EventRouter(group.handlers);
+    this.invoker = new HandlerInvoker(heartbeatIntervalMs);
   }
 
   async dispatch(
     topic: string,
     partition: number,
     message: KafkaMessage,
-    control: DeadLetterRetryControl,
+    control: PartitionControl,
   ): Promise<DispatchOutcome> {
     const headers = decodeHeaders(message.headers);
     let eventName: string | undefined = headers[EventHeaders.EVENT_NAME] || undefined;
@@ -86,7 +90,7 @@ export class EventDispatcher {
       return this.park(message, [failure(error.reason, error, handlerIds, eventName)], control);
     }
 
-    const context: EventContext = {
+    const context = {
       topic,
       headers,
       partition,
@@ -96,18 +100,18 @@ export class EventDispatcher {
       eventName,
       groupId: this.group.groupId,
     };
-    const results = await Promise.allSettled(
-      handlers.map((handler) =>
-        // Each handler gets its own copy of the context, so one handler's edits never reach another.
-        eventContextStorage.run({ ...context, headers: { ...headers } }, async () =>
-          handler.invoke(body, { ...context, headers: { ...headers } }),
-        ),
-      ),
+    const outcomes = await Promise.all(
+      handlers.map((handler) => this.invoker.run(handler, body, context, control)),
     );
+    if (outcomes.some((o) => o.status === 'abandoned')) return 'abandoned';
     const failures: DeadLetterFailure[] = [];
-    results.forEach((result, i) => {
-      if (result.status === 'rejected')
-        failures.push(failure('handler-error', result.reason, handlers[i].id, eventName));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'failed') {
+        failures.push({
+          ...failure('handler-error', outcome.error, handlers[i].id, eventName),
+          attempts: outcome.attempts,
+        });
+      }
     });
     if (failures.length === 0) {
       this.counters.handled++;
@@ -116,10 +120,15 @@ export class EventDispatcher {
     return this.park(message, failures, control);
   }
 
+  /** Ends handlers still running at the shutdown deadline; their records stay uncommitted. */
+  abortInFlight(reason: string): void {
+    this.invoker.abortInFlight(reason);
+  }
+
   private async park(
     message: KafkaMessage,
     failures: DeadLetterFailure[],
-    control: DeadLetterRetryControl,
+    control: PartitionControl,
   ): Promise<DispatchOutcome> {
     const parked = await this.deadLetter.park(message, failures, control);
     if (!parked) return 'abandoned';

@@ -1,16 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IHeaders, KafkaMessage } from 'kafkajs';
+import { PartitionControl } from '../interfaces/partition-control.interface';
 import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
 import { KAFKA_OPTIONS } from '../kafka.constants';
 import { KafkaProducerService } from '../producer/kafka-producer.service';
 import { buildDeadLetterHeaders, DeadLetterFailure, headersSize } from './dead-letter.headers';
-
-export interface DeadLetterRetryControl {
-  /** Keeps the group alive while the DLQ is unavailable. */
-  heartbeat: () => Promise<void>;
-  /** false once the consumer stops or loses the partition: give up, leave the offset uncommitted. */
-  shouldContinue: () => boolean;
-}
 
 const FIRST_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 10_000;
@@ -40,7 +34,7 @@ export class DeadLetterPublisher {
   async park(
     message: KafkaMessage,
     failures: readonly DeadLetterFailure[],
-    control: DeadLetterRetryControl,
+    control: PartitionControl,
   ): Promise<boolean> {
     if (failures.length === 0) return true;
     const records = failures.map((failure) => this.toRecord(message, failure));

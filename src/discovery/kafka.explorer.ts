@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
+import { nonNegative, retryPolicy } from '../config/kafka-options.resolver';
 import { TopicResolver } from '../config/topic.resolver';
+import { nonRetryablePredicate } from '../consumer/retry-policy';
 import { EventHandlerDefinitionError } from '../errors/event-handler-definition.error';
 import { EventContext } from '../interfaces/event-context.interface';
+import { EventHandlerDefinition } from '../interfaces/event-handler-definition.interface';
 import { EventHandlerOptions } from '../interfaces/event-handler-options.interface';
 import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
 import { KAFKA_OPTIONS } from '../kafka.constants';
@@ -68,7 +71,7 @@ export class KafkaExplorer implements OnModuleInit {
     id: string,
     options: EventHandlerOptions,
     invoke: (event: unknown, context: EventContext) => unknown,
-  ) {
+  ): EventHandlerDefinition {
     if (!options || typeof options.eventName !== 'string') {
       throw new EventHandlerDefinitionError(id, `@EventHandler ${id} needs an eventName`);
     }
@@ -81,6 +84,12 @@ export class KafkaExplorer implements OnModuleInit {
       groupId: options.groupId ?? `${this.options.clientId}.${className}.${methodName}`,
       fromBeginning: options.fromBeginning ?? false,
       autoCommit: options.autoCommit ?? true,
+      retry: retryPolicy(options.retry, this.options.retry, `@EventHandler ${id} retry`),
+      timeoutMs: nonNegative(
+        options.timeoutMs ?? this.options.handlerTimeoutMs,
+        `@EventHandler ${id} timeoutMs`,
+      ),
+      isNonRetryable: nonRetryablePredicate(this.options.nonRetryable, options.nonRetryable),
       invoke,
     };
   }

@@ -18,6 +18,7 @@ const HEALTHY_GROUP_STATES: ReadonlySet<ConsumerGroupState> = new Set([
 ]);
 
 type Details = Record<string, unknown>;
+type Verdict = 'up' | 'degraded' | 'down';
 
 /**
  * @nestjs/terminus indicators on HealthIndicatorService (terminus v11+). Down when the broker cannot be
@@ -47,9 +48,7 @@ export class KafkaHealthIndicator {
       producer: producer.details,
       consumers: consumer.details,
     };
-    return producer.up && consumer.up
-      ? this.health.check(key).up(details)
-      : this.health.check(key).down(details);
+    return this.result(key, producer.up ? consumer.verdict : 'down', details);
   }
 
   async isProducerHealthy(key = 'kafka-producer'): Promise<HealthIndicatorResult> {
@@ -63,9 +62,8 @@ export class KafkaHealthIndicator {
   async isConsumerHealthy(key = 'kafka-consumer'): Promise<HealthIndicatorResult> {
     if (!this.options.enabled) return this.disabled(key);
     const cluster = await this.admin.ping(this.options.healthCheckTimeout);
-    const { up, details } = this.consumerDetails(cluster);
-    const all = { ...this.clusterDetails(cluster), consumers: details };
-    return up ? this.health.check(key).up(all) : this.health.check(key).down(all);
+    const { verdict, details } = this.consumerDetails(cluster);
+    return this.result(key, verdict, { ...this.clusterDetails(cluster), consumers: details });
   }
 
   private disabled(key: string): HealthIndicatorResult {
@@ -86,19 +84,32 @@ export class KafkaHealthIndicator {
     return { up: cluster.reachable && connected, details: connected ? 'connected' : 'disconnected' };
   }
 
-  private consumerDetails(cluster: ClusterReachability): { up: boolean; details: Details } {
+  /**
+   * A DLQ that cannot be written is `degraded` where terminus has that status (v12): consumers still handle
+   * events, but failures pile up uncommitted. Terminus v11 knows only up and down, so there it is down.
+   */
+  private result(key: string, verdict: Verdict, details: Details): HealthIndicatorResult {
+    const session = this.health.check(key) as ReturnType<HealthIndicatorService['check']> & {
+      degraded?: (data: Details) => HealthIndicatorResult;
+    };
+    if (verdict === 'up') return session.up(details);
+    if (verdict === 'degraded' && typeof session.degraded === 'function') return session.degraded(details);
+    return session.down(details);
+  }
+
+  private consumerDetails(cluster: ClusterReachability): { verdict: Verdict; details: Details } {
     const groups = this.consumers.list();
     const dlq = this.deadLetter.unavailable;
     const details: Details = {
       groups: Object.fromEntries(groups.map((g) => [g.groupId, groupDetails(g)])),
       ...(dlq ? { deadLetter: `unavailable since ${dlq.since.toISOString()}: ${dlq.error}` } : {}),
     };
-    const up =
+    const working =
       cluster.reachable &&
-      !dlq &&
       this.orchestrator.missingTopics.length === 0 &&
       groups.every((g) => HEALTHY_GROUP_STATES.has(g.state));
-    return { up, details };
+    const verdict: Verdict = !working ? 'down' : dlq ? 'degraded' : 'up';
+    return { verdict, details };
   }
 }
 

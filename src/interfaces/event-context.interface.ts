@@ -14,6 +14,12 @@ export interface EventContext {
   timestamp: string;
   eventName: string;
   groupId: string;
+  /** The handler receiving this context, as Class.method. */
+  handler: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+  /** Aborted when the attempt times out or the app shuts down past its deadline: pass it to fetch and the like. */
+  signal: AbortSignal;
 }
 
 /** A method decorated with @EventHandler. The event type defaults to unknown; narrow it per handler. */

@@ -1,5 +1,6 @@
 import { CompiledEventPattern } from '../routing/event-pattern';
 import { EventContext } from './event-context.interface';
+import { ResolvedRetryPolicy } from './retry-options.interface';
 
 /** One @EventHandler method, resolved at bootstrap: what the registry lists and the consumers route to. */
 export interface EventHandlerDefinition {
@@ -11,6 +12,11 @@ export interface EventHandlerDefinition {
   readonly groupId: string;
   readonly fromBeginning: boolean;
   readonly autoCommit: boolean;
+  readonly retry: ResolvedRetryPolicy;
+  /** Per-attempt time limit in ms; 0 for none. */
+  readonly timeoutMs: number;
+  /** true for an error that must go to the DLQ without another attempt. */
+  readonly isNonRetryable: (error: unknown) => boolean;
   /** The method bound to its provider instance. */
   readonly invoke: (event: unknown, context: EventContext) => unknown;
 }

@@ -1,4 +1,7 @@
-/** What @EventHandler takes; the reference design's five options. */
+import type { NonRetryableErrors } from './kafka-module-options.interface';
+import type { RetryOptions } from './retry-options.interface';
+
+/** What @EventHandler takes: the reference design's five options, and the reliability ones after them. */
 export interface EventHandlerOptions {
   /** Event name or pattern; `*` stands for one or more whole dot-separated segments. */
   eventName: string;
@@ -10,4 +13,10 @@ export interface EventHandlerOptions {
   fromBeginning?: boolean;
   /** true: offsets committed after each processed batch; false: after each processed record. Default true. */
   autoCommit?: boolean;
+  /** Retries before the event is parked, over the module's `retry`; `false` for a single attempt. */
+  retry?: RetryOptions | false;
+  /** Errors of this handler parked at once, in addition to the module's `nonRetryable`. */
+  nonRetryable?: NonRetryableErrors;
+  /** Per-attempt time limit in ms, over the module's `handlerTimeoutMs`; 0 for none. */
+  timeoutMs?: number;
 }

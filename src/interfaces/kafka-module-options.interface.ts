@@ -1,5 +1,10 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { KafkaClientFactory } from '../client/kafka-client.factory';
+import type { ResolvedRetryPolicy, RetryOptions } from './retry-options.interface';
+
+/** Error classes (matched with instanceof), or a predicate, naming errors that must not be retried. */
+export type NonRetryableErrors =
+  Array<abstract new (...args: never[]) => Error> | ((error: unknown) => boolean);
 
 export type SaslMechanismName = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
@@ -71,6 +76,14 @@ export interface KafkaModuleOptions {
   deadLetter?: KafkaDeadLetterOptions;
   /** Makes the Kafka client (default: kafkajs). The seam for a client with kafkajs' API. */
   clientFactory?: KafkaClientFactory;
+  /** Retries of a failing handler before its event is parked; per handler with @EventHandler({ retry }). */
+  retry?: RetryOptions;
+  /** Errors parked at once, besides NonRetryableError, errors named ValidationError and unparseable records. */
+  nonRetryable?: NonRetryableErrors;
+  /** A handler still running after this long has failed (HandlerTimeoutError). 0: no limit. Default 300000. */
+  handlerTimeoutMs?: number;
+  /** How long shutdown waits for handlers in flight before it leaves their records uncommitted. Default 30000. */
+  shutdownTimeoutMs?: number;
 }
 
 /** Options after environment, defaults and validation: what the services read. */
@@ -91,4 +104,8 @@ export interface ResolvedKafkaOptions {
   producer: Required<KafkaProducerOptions>;
   deadLetter: Required<KafkaDeadLetterOptions>;
   clientFactory?: KafkaClientFactory;
+  retry: ResolvedRetryPolicy;
+  nonRetryable?: NonRetryableErrors;
+  handlerTimeoutMs: number;
+  shutdownTimeoutMs: number;
 }

@@ -110,6 +110,7 @@ describe('a dead-letter topic that does not exist (createTopics off)', () => {
         topics: { inspection: inspectionTopic },
         dlqTopic,
         createTopics: false,
+        retry: { attempts: 1 },
         producer: { retries: 1, maxRetryTimeMs: 1000 },
       },
     });

@@ -8,11 +8,13 @@ class PaymentDeclinedError extends Error {
 }
 
 const handled: string[] = [];
+const attempts: Record<string, number> = {};
 
 @Injectable()
 class BillingHandlers {
   @EventHandler({ eventName: 'billing.*', groupId: 'billing-dlq-test', fromBeginning: true })
   async charge(event: { invoiceId: string; fail?: boolean }, _context: EventContext): Promise<void> {
+    attempts[event.invoiceId] = (attempts[event.invoiceId] ?? 0) + 1;
     if (event.fail) throw new PaymentDeclinedError(`card declined for ${event.invoiceId}`);
     handled.push(event.invoiceId);
   }
@@ -28,7 +30,12 @@ describe('dead-letter queue', () => {
     // One partition, so "the next records of that partition" is every record after the failure.
     app = await startTestApp({
       providers: [BillingHandlers],
-      kafka: { topics: { billing: billingTopic }, dlqTopic, createTopics: { numPartitions: 1 } },
+      kafka: {
+        topics: { billing: billingTopic },
+        dlqTopic,
+        createTopics: { numPartitions: 1 },
+        retry: { attempts: 3, backoff: { initialMs: 20 } },
+      },
     });
     await waitForGroups(app);
   });
@@ -77,7 +84,10 @@ describe('dead-letter queue', () => {
     expect(header(parked, DeadLetterHeaders.HANDLER)).toBe('BillingHandlers.charge');
     expect(header(parked, DeadLetterHeaders.EVENT_NAME)).toBe('billing.invoice.issued');
     expect(header(parked, DeadLetterHeaders.CORRELATION_ID)).toBe('corr-42');
-    expect(header(parked, DeadLetterHeaders.ATTEMPTS)).toBe('1');
+    // Parked after the module's 3 attempts; the handler really ran 3 times.
+    expect(header(parked, DeadLetterHeaders.ATTEMPTS)).toBe('3');
+    expect(attempts['inv-2']).toBe(3);
+    expect(attempts['inv-3']).toBe(1);
   });
 
   it('parks records that are not events (bad JSON, empty value, no event name) with a reason, and goes on', async () => {
