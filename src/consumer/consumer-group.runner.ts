@@ -8,6 +8,7 @@ import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interfa
 import { EventDispatcher } from './event-dispatcher';
 
 const RESTART_BACKOFF_MS = { first: 1000, max: 30_000 };
+const AUTO_COMMIT_INTERVAL_MS = 1000;
 
 /**
  * One kafkajs consumer for one consumer group, run on eachBatch. Offsets are resolved strictly in order
@@ -92,6 +93,8 @@ export class ConsumerGroupRunner {
       if (this.consumer !== consumer) return;
       await consumer.run({
         autoCommit: this.definition.autoCommit,
+        // With autoCommit, at most about this much processed work is uncommitted (Java defaults to 5 s).
+        autoCommitInterval: AUTO_COMMIT_INTERVAL_MS,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.consumer.concurrency,
         eachBatch: (payload) => this.eachBatch(consumer, payload),
@@ -144,7 +147,7 @@ export class ConsumerGroupRunner {
   }
 
   private async eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     const control = { heartbeat, shouldContinue: () => isRunning() && !isStale() };
     for (const message of batch.messages) {
       if (!control.shouldContinue()) return;
@@ -152,7 +155,9 @@ export class ConsumerGroupRunner {
       // Abandoned: the DLQ was down and the partition is going away. Leaving it unresolved keeps it uncommitted.
       if (outcome === 'abandoned') return;
       resolveOffset(message.offset);
-      if (!this.definition.autoCommit) {
+      if (this.definition.autoCommit) {
+        await commitOffsetsIfNecessary();
+      } else {
         await consumer.commitOffsets([
           {
             topic: batch.topic,
