@@ -25,7 +25,7 @@ export interface SentEventMetadata {
   eventId: string;
   correlationId: string;
   topic: string;
-  /** Partition and offset the broker gave the record; -1 / "-1" when not sent or not known (batches). */
+  /** Partition and offset the broker gave the record; -1 / "-1" when not sent. */
   partition: number;
   offset: string;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Message, Producer, RecordMetadata, TopicMessages } from 'kafkajs';
+import { Message, Producer } from 'kafkajs';
 import { KafkaClient } from '../client/kafka-client.factory';
 import { TopicResolver } from '../config/topic.resolver';
 import { currentCorrelationId } from '../consumer/event-context.storage';
@@ -9,7 +9,15 @@ import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interfa
 import { BatchEvent, SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';
 import { EventHeaders, KAFKA_CLIENT, KAFKA_OPTIONS } from '../kafka.constants';
 import { sendFailed } from '../kafka.messages';
+import { KafkaAdminService } from '../topics/kafka-admin.service';
 import { buildEventHeaders } from './event-headers';
+import { PartitionAssigner } from './partition-assigner';
+
+/** Where the broker wrote one record. */
+export interface WrittenRecord {
+  partition: number;
+  offset: string;
+}
 
 interface PreparedEvent {
   topic: string;
@@ -31,11 +39,15 @@ export class KafkaProducerService {
   private connected = false;
   private closed = false;
 
+  private readonly partitions: PartitionAssigner;
+
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
     @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
+    admin: KafkaAdminService,
   ) {
     this.topics = new TopicResolver(options.topics);
+    this.partitions = new PartitionAssigner((topic) => admin.partitions(topic));
   }
 
   get isConnected(): boolean {
@@ -50,35 +62,33 @@ export class KafkaProducerService {
   ): Promise<SentEventMetadata> {
     const prepared = this.prepare(eventName, payload, options);
     if (!this.options.enabled) return { ...prepared.meta, sent: false, partition: -1, offset: '-1' };
-    const [result] = await this.write([{ topic: prepared.topic, messages: [prepared.message] }], eventName);
-    return {
-      ...prepared.meta,
-      sent: true,
-      partition: result?.partition ?? -1,
-      offset: result?.baseOffset ?? '-1',
-    };
+    const [written] = await this.write([{ topic: prepared.topic, message: prepared.message }], eventName);
+    return { ...prepared.meta, sent: true, ...written };
   }
 
   /**
-   * Sends several events in one request per broker. Each event gets its own id and headers; partition and
-   * offset are reported per topic-partition by the broker, so they are "-1" here (use send() to get them).
+   * Sends several events together: one request per partition, all in parallel. Each event gets its own id,
+   * headers, partition and offset. If any partition's request fails the call rejects, and events of other
+   * partitions may have been written: retrying the batch can duplicate them (consumers are at-least-once).
    */
   async sendBatch(events: readonly BatchEvent[]): Promise<SentEventMetadata[]> {
     const prepared = events.map((e) => this.prepare(e.eventName, e.payload, e.options ?? {}));
-    if (this.options.enabled && prepared.length > 0) {
-      const byTopic = new Map<string, Message[]>();
-      for (const p of prepared) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.message]);
-      await this.write(
-        [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        prepared.map((p) => p.meta.eventName).join(', '),
-      );
+    if (!this.options.enabled || prepared.length === 0) {
+      return prepared.map((p) => ({ ...p.meta, sent: false, partition: -1, offset: '-1' }));
     }
-    return prepared.map((p) => ({ ...p.meta, sent: this.options.enabled, partition: -1, offset: '-1' }));
+    const written = await this.write(
+      prepared.map((p) => ({ topic: p.topic, message: p.message })),
+      [...new Set(prepared.map((p) => p.meta.eventName))].join(', '),
+    );
+    return prepared.map((p, i) => ({ ...p.meta, sent: true, ...written[i] }));
   }
 
   /** Raw records (already built headers and bytes): the dead-letter publisher's path to the same producer. */
-  async sendRecords(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
-    return this.write([{ topic, messages }], `${messages.length} record(s) to ${topic}`);
+  async sendRecords(topic: string, messages: Message[]): Promise<WrittenRecord[]> {
+    return this.write(
+      messages.map((message) => ({ topic, message })),
+      `${messages.length} record(s) to ${topic}`,
+    );
   }
 
   /** Connects once; concurrent callers share the attempt, a failed attempt is retried by the next caller. */
@@ -118,12 +128,31 @@ export class KafkaProducerService {
     return producer;
   }
 
-  private async write(topicMessages: TopicMessages[], what: string): Promise<RecordMetadata[]> {
-    const topic = topicMessages.map((t) => t.topic).join(',');
+  /** Writes records, one request per partition, and returns each record's partition and offset in order. */
+  private async write(
+    records: { topic: string; message: Message }[],
+    what: string,
+  ): Promise<WrittenRecord[]> {
+    const topics = [...new Set(records.map((r) => r.topic))];
     try {
       const producer = await this.connect();
-      return await producer.sendBatch({ topicMessages, acks: -1 });
+      const groups = await this.partitions.assign(records);
+      const written = new Array<WrittenRecord>(records.length);
+      await Promise.all(
+        groups.map(async ({ topic, partition, messages, positions }) => {
+          const [result] = await producer.send({ topic, messages, acks: -1 });
+          positions.forEach((position, i) => {
+            written[position] = {
+              partition,
+              offset: (BigInt(result.baseOffset ?? '-1') + BigInt(i)).toString(),
+            };
+          });
+        }),
+      );
+      return written;
     } catch (error) {
+      topics.forEach((topic) => this.partitions.invalidate(topic));
+      const topic = topics.join(',');
       throw new KafkaSendError(what, topic, sendFailed(what, topic, error), { cause: error });
     }
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Admin } from 'kafkajs';
+import { Admin, PartitionMetadata } from 'kafkajs';
 import { KafkaClient } from '../client/kafka-client.factory';
 import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
 import { KAFKA_CLIENT, KAFKA_OPTIONS } from '../kafka.constants';
@@ -46,6 +46,16 @@ export class KafkaAdminService {
         'listTopics timed out',
       ),
     );
+  }
+
+  /** Partitions of a topic with their leaders, as kafkajs' partitioners expect them. */
+  async partitions(topic: string): Promise<PartitionMetadata[]> {
+    const { topics } = await withTimeout(
+      this.use((admin) => admin.fetchTopicMetadata({ topics: [topic] })),
+      this.options.requestTimeout,
+      `no metadata for topic ${topic} within ${this.options.requestTimeout} ms`,
+    );
+    return topics[0]?.partitions ?? [];
   }
 
   async createTopics(topics: string[], numPartitions: number, replicationFactor?: number): Promise<void> {

@@ -93,7 +93,7 @@ describe('KafkaProducerService', () => {
     expect(header(record, 'event-name')).toBe('warehouse.stock.moved');
   });
 
-  it('sends a batch with one event id per event, all readable from the topic', async () => {
+  it('sends a batch with one event id, partition and offset per event, each where the broker says', async () => {
     const sent = await producer.sendBatch([
       { eventName: 'dispatch.route.planned', payload: { routeId: 'b-1' } },
       { eventName: 'dispatch.route.planned', payload: { routeId: 'b-2' }, options: { key: 'b-2' } },
@@ -104,5 +104,10 @@ describe('KafkaProducerService', () => {
     const second = records.find((r) => header(r, 'event-id') === sent[1].eventId)!;
     expect(second.key!.toString()).toBe('b-2');
     expect(JSON.parse(second.value!.toString())).toEqual({ routeId: 'b-2' });
+    for (const event of sent) {
+      expect(event).toMatchObject({ sent: true, topic: dispatchTopic });
+      const record = records.find((r) => header(r, 'event-id') === event.eventId)!;
+      expect(record.offset).toBe(event.offset);
+    }
   });
 });

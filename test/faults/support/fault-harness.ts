@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Kafka, KafkaMessage, logLevel, Message } from 'kafkajs';
+import { PartitionAssigner } from '../../../src/producer/partition-assigner';
+import { KafkaProducerService } from '../../../src';
 import { uniqueName, waitFor } from '../../support/kafka';
+import { startTestApp } from '../../support/kafka-app';
 
 export interface ScenarioResult {
   scenario: string;
@@ -31,7 +34,9 @@ export function faultEvent(id: string, eventName = 'fault.event'): Message {
 
 /**
  * Produces `messages` in batches with an idempotent producer and acks=all, retrying through broker
- * outages. `onProgress` is called after each batch with the count sent so far (to inject faults mid-stream).
+ * outages, one request per partition (as the library's producer does: a kafkajs request spanning several
+ * leaders can lose a partition's records when its leader moves mid-request, kafkajs issue #1303).
+ * `onProgress` is called after each batch with the count sent so far (to inject faults mid-stream).
  */
 export async function produce(
   kafka: Kafka,
@@ -41,14 +46,21 @@ export async function produce(
   batchSize = 100,
 ): Promise<void> {
   const producer = kafka.producer({ idempotent: true, retry: { retries: 30, maxRetryTime: 5000 } });
-  await producer.connect();
+  const admin = kafka.admin();
+  await Promise.all([producer.connect(), admin.connect()]);
+  const partitions = new PartitionAssigner(
+    async (t) => (await admin.fetchTopicMetadata({ topics: [t] })).topics[0].partitions,
+  );
   try {
     for (let i = 0; i < messages.length; i += batchSize) {
-      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + batchSize) });
+      const groups = await partitions.assign(
+        messages.slice(i, i + batchSize).map((message) => ({ topic, message })),
+      );
+      await Promise.all(groups.map((g) => producer.send({ topic, acks: -1, messages: g.messages })));
       await onProgress?.(Math.min(i + batchSize, messages.length));
     }
   } finally {
-    await producer.disconnect();
+    await Promise.all([producer.disconnect(), admin.disconnect()]);
   }
 }
 
@@ -99,8 +111,10 @@ export async function settle(options: {
   handled: () => string[];
   kafka: Kafka;
   dlqTopic: string;
-  /** Ids that are expected to end in the DLQ rather than a handler. */
   timeoutMs?: number;
+  /** The consumed topic and group: when events are lost, their offsets are printed to explain why. */
+  topic?: string;
+  groupId?: string;
 }): Promise<ScenarioResult> {
   const { ids, handled, kafka, dlqTopic } = options;
   const wanted = new Set(ids);
@@ -133,5 +147,77 @@ export async function settle(options: {
     lost: ids.filter((id) => !counts.has(id) && !parked.has(id)).length,
     duplicated: deliveries.length - counts.size,
   };
+  if (result.lost > 0 && options.topic && options.groupId) {
+    await explainLoss(
+      kafka,
+      options.topic,
+      options.groupId,
+      ids.filter((id) => !counts.has(id) && !parked.has(id)),
+    );
+  }
   return result;
+}
+
+/** Prints where lost events sit against the group's committed offsets, to tell "skipped" from "stuck". */
+async function explainLoss(kafka: Kafka, topic: string, groupId: string, lost: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [{ partitions: committed }] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const lostSet = new Set(lost);
+    const where = (await readToEnd(kafka, topic))
+      .filter((m) => lostSet.has(m.headers?.['event-id']?.toString() ?? ''))
+      .slice(0, 10)
+      .map((m) => `${m.headers?.['event-id']}@${m.offset}`);
+    console.log(
+      `[fault] lost ${lost.length}: ${where.join(' ')}\n` +
+        ends
+          .map((e) => {
+            const c = committed.find((p) => p.partition === e.partition)?.offset;
+            return `  partition ${e.partition}: committed ${c}, end ${e.high}`;
+          })
+          .join('\n'),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Produces fault events through the library's own KafkaProducerService.sendBatch (an app with no handlers),
+ * so a scenario proves the producer as well as the consumers.
+ */
+export async function produceWithLibrary(
+  brokers: string[],
+  topic: string,
+  ids: string[],
+  onProgress?: (sent: number) => Promise<void> | void,
+  batchSize = 100,
+): Promise<void> {
+  const app = await startTestApp({
+    providers: [],
+    kafka: {
+      brokers,
+      topics: { fault: topic },
+      createTopics: false,
+      // Generous: a leader election after a SIGKILL takes the broker session timeout (9 s) and more.
+      producer: { retries: 30, maxRetryTimeMs: 10_000 },
+    },
+  });
+  try {
+    const producer = app.get(KafkaProducerService);
+    for (let i = 0; i < ids.length; i += batchSize) {
+      await producer.sendBatch(
+        ids.slice(i, i + batchSize).map((id) => ({
+          eventName: 'fault.event',
+          payload: { id },
+          options: { eventId: id, key: id },
+        })),
+      );
+      await onProgress?.(Math.min(i + batchSize, ids.length));
+    }
+  } finally {
+    await app.close();
+  }
 }

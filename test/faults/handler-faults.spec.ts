@@ -1,0 +1,149 @@
+import { INestApplicationContext, Injectable } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { KafkaCluster, startKafkaCluster } from '../../broker';
+import { EventContext, EventHandler, KafkaModuleOptions, NonRetryableError } from '../../src';
+import { waitFor } from '../support/kafka';
+import { startTestApp, waitForGroups } from '../support/kafka-app';
+import { eventIds, faultEvent, faultKafka, produce, settle } from './support/fault-harness';
+import { report } from './support/fault-report';
+import { scenarioTopics } from './support/fault-scenario';
+
+type Behaviour = (id: string, context: EventContext) => Promise<void> | void;
+
+/** Handled ids and the behaviour of the handler, set per scenario. */
+const state: { handled: string[]; behaviour: Behaviour } = { handled: [], behaviour: () => undefined };
+const SLOW_MS = 8000;
+
+@Injectable()
+class FaultHandlers {
+  @EventHandler({ eventName: 'fault.*', fromBeginning: true })
+  async handle(event: { id: string }, context: EventContext): Promise<void> {
+    await state.behaviour(event.id, context);
+    state.handled.push(event.id);
+  }
+}
+
+/** Handlers that throw, hang or run past the session timeout, and a DLQ that is missing for a while. */
+describe('fault suite: failing handlers and an unavailable DLQ', () => {
+  let cluster: KafkaCluster;
+  let kafka: Kafka;
+  let app: INestApplicationContext | undefined;
+
+  beforeAll(async () => {
+    cluster = await startKafkaCluster({ private: true, launcher: 'jvm' });
+    kafka = faultKafka(cluster.brokers);
+  }, 120_000);
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    state.handled = [];
+    state.behaviour = () => undefined;
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  async function run(
+    scenario: string,
+    count: number,
+    behaviour: Behaviour,
+    kafkaOptions: KafkaModuleOptions = {},
+    midStream?: (t: { dlqTopic: string }) => Promise<void>,
+  ) {
+    // A scenario with a mid-stream step starts without its DLQ topic; the step creates it.
+    const t = await scenarioTopics(kafka, scenario, 3, { createDlq: !midStream });
+    state.behaviour = behaviour;
+    app = await startTestApp({
+      providers: [FaultHandlers],
+      kafka: {
+        brokers: cluster.brokers,
+        topics: { fault: t.topic },
+        dlqTopic: t.dlqTopic,
+        createTopics: false,
+        ...kafkaOptions,
+      },
+    });
+    if (!midStream) await waitForGroups(app);
+    const ids = eventIds(scenario, count);
+    await produce(
+      kafka,
+      t.topic,
+      ids.map((id) => faultEvent(id)),
+    );
+    await midStream?.(t);
+    const result = await settle({
+      scenario,
+      ids,
+      handled: () => state.handled,
+      kafka,
+      dlqTopic: t.dlqTopic,
+      topic: t.topic,
+    });
+    report(result);
+    return result;
+  }
+
+  it('handler-throws: a handler that throws at random, retried and parked when out of attempts', async () => {
+    const result = await run(
+      'handler-throws',
+      3000,
+      () => {
+        if (Math.random() < 0.3) throw new Error('random failure');
+      },
+      { retry: { attempts: 3, backoff: { initialMs: 2, maxMs: 10 } } },
+    );
+    expect(result.lost).toBe(0);
+    // 0.3^3 of 3000 is about 81: some, not all, run out of attempts.
+    expect(result.parked).toBeGreaterThan(0);
+    expect(result.handled + result.parked).toBe(3000);
+  }, 300_000);
+
+  it('handler-hangs: a handler that never settles for one event in a hundred is timed out and parked', async () => {
+    const result = await run(
+      'handler-hangs',
+      2000,
+      (id) => (Number(id.split('-').pop()) % 100 === 0 ? new Promise<void>(() => undefined) : undefined),
+      { handlerTimeoutMs: 200, retry: { attempts: 1 } },
+    );
+    expect(result).toMatchObject({ lost: 0, parked: 20, handled: 1980 });
+  }, 300_000);
+
+  it('handler-slow: handlers slower than the session timeout keep their partitions and handle once', async () => {
+    const result = await run(
+      'handler-slow',
+      2000,
+      (id) =>
+        ['handler-slow-500', 'handler-slow-1500'].includes(id)
+          ? new Promise<void>((finish) => setTimeout(finish, SLOW_MS))
+          : undefined,
+      { consumer: { sessionTimeout: 6000, heartbeatInterval: 1000 } },
+    );
+    expect(result).toMatchObject({ lost: 0, parked: 0, handled: 2000, duplicated: 0 });
+  }, 300_000);
+
+  it('dlq-down: the DLQ topic is missing while handlers fail, then created; everything drains', async () => {
+    const result = await run(
+      'dlq-down',
+      2000,
+      (id) => {
+        if (Number(id.split('-').pop()) % 10 === 0) throw new NonRetryableError('rejected by billing');
+      },
+      { producer: { retries: 2, maxRetryTimeMs: 1000 } },
+      async ({ dlqTopic }) => {
+        // Wait until the consumer is blocked on the DLQ, then bring it back.
+        await waitFor(
+          () => state.handled.length >= 5,
+          'some events handled before the first failure',
+          60_000,
+        );
+        const admin = kafka.admin();
+        await admin.connect();
+        await admin.createTopics({ topics: [{ topic: dlqTopic, numPartitions: 1 }], waitForLeaders: true });
+        await admin.disconnect();
+      },
+    );
+    expect(result).toMatchObject({ lost: 0, parked: 200, handled: 1800 });
+  }, 300_000);
+});
