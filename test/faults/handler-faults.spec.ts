@@ -1,7 +1,13 @@
 import { INestApplicationContext, Injectable } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { KafkaCluster, startKafkaCluster } from '../../broker';
-import { EventContext, EventHandler, KafkaModuleOptions, NonRetryableError } from '../../src';
+import {
+  EventContext,
+  EventHandler,
+  KafkaHealthIndicator,
+  KafkaModuleOptions,
+  NonRetryableError,
+} from '../../src';
 import { waitFor } from '../support/kafka';
 import { startTestApp, waitForGroups } from '../support/kafka-app';
 import { eventIds, faultEvent, faultKafka, produce, settle } from './support/fault-harness';
@@ -50,7 +56,7 @@ describe('fault suite: failing handlers and an unavailable DLQ', () => {
     count: number,
     behaviour: Behaviour,
     kafkaOptions: KafkaModuleOptions = {},
-    midStream?: (t: { dlqTopic: string }) => Promise<void>,
+    midStream?: (t: { dlqTopic: string }, app: INestApplicationContext) => Promise<void>,
   ) {
     // A scenario with a mid-stream step starts without its DLQ topic; the step creates it.
     const t = await scenarioTopics(kafka, scenario, 3, { createDlq: !midStream });
@@ -72,7 +78,7 @@ describe('fault suite: failing handlers and an unavailable DLQ', () => {
       t.topic,
       ids.map((id) => faultEvent(id)),
     );
-    await midStream?.(t);
+    await midStream?.(t, app);
     const result = await settle({
       scenario,
       ids,
@@ -131,11 +137,13 @@ describe('fault suite: failing handlers and an unavailable DLQ', () => {
         if (Number(id.split('-').pop()) % 10 === 0) throw new NonRetryableError('rejected by billing');
       },
       { producer: { retries: 2, maxRetryTimeMs: 1000 } },
-      async ({ dlqTopic }) => {
-        // Wait until the consumer is blocked on the DLQ, then bring it back.
+      async ({ dlqTopic }, app) => {
+        // Wait until health reports the DLQ unwritable (the consumer is holding a failed event), then create it.
+        const health = app.get(KafkaHealthIndicator);
         await waitFor(
-          () => state.handled.length >= 5,
-          'some events handled before the first failure',
+          async () =>
+            JSON.stringify(await health.isConsumerHealthy('kafka')).includes('"deadLetter":"unavailable'),
+          'health to report the DLQ unavailable',
           60_000,
         );
         const admin = kafka.admin();
