@@ -68,7 +68,7 @@ const KINDS: Record<string, { build: (id: string) => Message; expect: 'parked' |
   },
 };
 const PER_KIND = 5;
-const NORMAL = 1000;
+const NORMAL = 2000;
 
 /** Records that are not events, or that break size assumptions, among a stream of good ones. */
 describe('fault suite: poison records', () => {
@@ -100,14 +100,14 @@ describe('fault suite: poison records', () => {
     });
     await waitForGroups(app);
 
-    // Interleave: every 20 good events, one poison record of the next kind; ids in the event-id header.
+    // Interleave: every 40 good events, one poison record of the next kind; ids in the event-id header.
     const kinds = Object.keys(KINDS);
     const messages: Message[] = [];
     const poisonIds = new Map<string, string[]>(kinds.map((k) => [k, []]));
     let poison = 0;
     for (let i = 0; i < NORMAL; i++) {
       messages.push(faultEvent(`good-${i}`));
-      if (i % 20 === 0 && poison < kinds.length * PER_KIND) {
+      if (i % 40 === 0 && poison < kinds.length * PER_KIND) {
         const kind = kinds[poison % kinds.length];
         const id = `${kind}-${poison}`;
         const record = KINDS[kind].build(id);

@@ -36,18 +36,24 @@ const found = new Map<string, ScenarioResult>(
     .map((r) => [r.scenario, r]),
 );
 const missing = SCENARIOS.filter((s) => !found.has(s));
-if (missing.length > 0) throw new Error(`No results for ${missing.join(', ')}: run the whole fault suite first`);
+if (missing.length > 0)
+  throw new Error(`No results for ${missing.join(', ')}: run the whole fault suite first`);
 const results = SCENARIOS.map((s) => found.get(s)!);
 
 writeFileSync(join(DOCS, 'reliability.json'), JSON.stringify(results, null, 2) + '\n');
 const table = [
   '| scenario | produced | handled | parked | lost | duplicated |',
   '| --- | ---: | ---: | ---: | ---: | ---: |',
-  ...results.map((r) => `| \`${r.scenario}\` | ${r.produced} | ${r.handled} | ${r.parked} | ${r.lost} | ${r.duplicated} |`),
+  ...results.map(
+    (r) => `| \`${r.scenario}\` | ${r.produced} | ${r.handled} | ${r.parked} | ${r.lost} | ${r.duplicated} |`,
+  ),
 ].join('\n');
 const md = join(DOCS, 'reliability.md');
 const text = readFileSync(md, 'utf8');
 const start = '<!-- RESULTS:START -->';
 const end = '<!-- RESULTS:END -->';
-writeFileSync(md, `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`);
+writeFileSync(
+  md,
+  `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`,
+);
 console.log(table);
