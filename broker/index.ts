@@ -23,7 +23,7 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
   if (nodes !== 1 && nodes !== 3) throw new Error(`nodes must be 1 or 3, got ${nodes}`);
 
   const external = env.KAFKA_BROKERS?.trim();
-  if (external && !options.private) {
+  if (external && !options.private && !options.secure) {
     const brokers = external
       .split(',')
       .map((b) => b.trim())
@@ -35,8 +35,10 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
 
   const version = options.version ?? kafkaVersionFromEnv(env);
   const launcher = options.launcher ?? launcherFromEnv(env);
+  // The secure broker's certificates, JAAS users and SCRAM storage are set up for the JVM launcher only.
   const useDocker =
-    launcher === 'docker' || (launcher === 'auto' && nodes === 1 && (await dockerAvailable()));
+    !options.secure &&
+    (launcher === 'docker' || (launcher === 'auto' && nodes === 1 && (await dockerAvailable())));
   if (useDocker) {
     if (nodes !== 1)
       throw new Error('The Docker launcher starts single-node clusters; use KAFKA_LAUNCHER=jvm for 3');
@@ -50,6 +52,7 @@ export async function startKafkaCluster(options: KafkaClusterOptions = {}): Prom
   return startJvmCluster({
     version,
     nodes,
+    secure: options.secure,
     brokerProperties: options.brokerProperties ?? {},
     startTimeoutMs,
     log,

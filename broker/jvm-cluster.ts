@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { brokerProperties, NodePorts, PropertyValue, renderProperties } from './broker-properties';
 import { freePort } from './free-port';
-import { KafkaCluster, KafkaNode } from './kafka-cluster.interface';
+import { KafkaCluster, KafkaNode, SecureListeners } from './kafka-cluster.interface';
+import { scramCredentials, secureBrokerProperties, TEST_USERS } from './secure-properties';
+import { makeTestCertificates } from './test-certificates';
 import { BROKER_DIR, resolveKafkaJars } from './kafka-jars';
 import { waitForKafka } from './readiness';
 
@@ -18,6 +20,7 @@ const STOP_TIMEOUT_MS = 20_000;
 export interface JvmClusterOptions {
   version: string;
   nodes: number;
+  secure?: boolean;
   brokerProperties: Record<string, PropertyValue>;
   startTimeoutMs: number;
   log: (line: string) => void;
@@ -36,6 +39,38 @@ export async function startJvmCluster(options: JvmClusterOptions): Promise<Kafka
     ports.push({ id, clientPort: await freePort(), controllerPort: await freePort() });
   }
   const clusterId = randomBytes(16).toString('base64url');
+  let secure: SecureListeners | undefined;
+  let storageArgs: string[] = [];
+  if (options.secure) {
+    if (options.nodes !== 1) throw new Error('A secure test broker has one node');
+    const secureDir = join(root, 'tls');
+    await mkdir(secureDir);
+    const certificates = await makeTestCertificates(secureDir);
+    const securePorts = {
+      ...ports[0],
+      saslPlaintextPort: await freePort(),
+      saslSslPort: await freePort(),
+      sslPort: await freePort(),
+    };
+    options = {
+      ...options,
+      brokerProperties: {
+        ...secureBrokerProperties(securePorts, {
+          keystore: certificates.brokerKeystore,
+          truststore: join(secureDir, 'ca.pem'),
+        }),
+        ...options.brokerProperties,
+      },
+    };
+    storageArgs = scramCredentials().flatMap((credential) => ['--add-scram', credential]);
+    secure = {
+      saslPlaintext: `127.0.0.1:${securePorts.saslPlaintextPort}`,
+      saslSsl: `127.0.0.1:${securePorts.saslSslPort}`,
+      ssl: `127.0.0.1:${securePorts.sslPort}`,
+      certificates,
+      users: TEST_USERS,
+    };
+  }
   const heap = options.nodes > 1 ? '512m' : '1g';
   const watchdog = startWatchdog(root);
 
@@ -45,6 +80,7 @@ export async function startJvmCluster(options: JvmClusterOptions): Promise<Kafka
     mode: 'jvm',
     version: options.version,
     nodes,
+    secure,
     stopped: false,
     async stop() {
       if (cluster.stopped) return;
@@ -56,7 +92,7 @@ export async function startJvmCluster(options: JvmClusterOptions): Promise<Kafka
   };
 
   try {
-    await Promise.all(nodes.map((n) => n.format(clusterId, ports)));
+    await Promise.all(nodes.map((n) => n.format(clusterId, ports, storageArgs)));
     options.log(`Starting Apache Kafka ${options.version}, ${options.nodes} node(s), in ${root}`);
     nodes.forEach((n) => n.launch());
     await waitForKafka({
@@ -100,7 +136,7 @@ class JvmNode implements KafkaNode {
     return this.process !== undefined;
   }
 
-  async format(clusterId: string, cluster: readonly NodePorts[]): Promise<void> {
+  async format(clusterId: string, cluster: readonly NodePorts[], extraArgs: string[] = []): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const me = cluster.find((p) => p.id === this.id)!;
     const props = brokerProperties(me, cluster, join(this.dir, 'data'), this.options.brokerProperties);
@@ -114,6 +150,7 @@ class JvmNode implements KafkaNode {
         clusterId,
         '-c',
         this.propertiesFile,
+        ...extraArgs,
       ]);
     } catch (error) {
       const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };

@@ -1,4 +1,16 @@
+import type { TestCertificates } from './test-certificates';
+import type { TEST_USERS } from './secure-properties';
+
 export type KafkaLauncherKind = 'auto' | 'docker' | 'jvm';
+
+export interface SecureListeners {
+  saslPlaintext: string;
+  saslSsl: string;
+  /** TLS with a required client certificate (mTLS). */
+  ssl: string;
+  certificates: TestCertificates;
+  users: typeof TEST_USERS;
+}
 
 export interface KafkaClusterOptions {
   /** Apache Kafka version; the env variable KAFKA_VERSION overrides the default. */
@@ -13,6 +25,11 @@ export interface KafkaClusterOptions {
   brokerProperties?: Record<string, string | number | boolean>;
   /** How long to wait for the cluster to answer a metadata request. Default 90 s. */
   startTimeoutMs?: number;
+  /**
+   * A single node whose extra listeners enforce SASL_PLAINTEXT, SASL_SSL and SSL with client certificates,
+   * with test certificates, PLAIN and SCRAM users and ACLs on (JVM launcher only). See `secure` on the result.
+   */
+  secure?: boolean;
   /** Progress lines (resolving jars, starting nodes). Default: silent. */
   log?: (line: string) => void;
 }
@@ -39,6 +56,8 @@ export interface KafkaCluster {
   readonly version?: string;
   /** Started nodes, empty for an external cluster. */
   readonly nodes: readonly KafkaNode[];
+  /** Listeners, users and certificates of a cluster started with `secure: true`. */
+  readonly secure?: SecureListeners;
   /** Stops every node started and removes its data; a second call does nothing. */
   stop(): Promise<void>;
 }
