@@ -1,4 +1,5 @@
 /** Error and log text built in more than one place. Each names what to change. */
+import { describeKafkaError } from './client/kafka-error.describer';
 
 export const REDACTED = '[redacted]';
 
@@ -30,6 +31,6 @@ export const missingTopics = (topics: readonly string[]): string =>
   `Kafka topics do not exist: ${topics.join(', ')}. Create them, or set createTopics (KAFKA_CREATE_TOPICS=true).`;
 
 export const sendFailed = (eventName: string, topic: string, cause: unknown): string =>
-  `Could not send "${eventName}" to topic "${topic}": ${cause instanceof Error ? cause.message : String(cause)}`;
+  `Could not send "${eventName}" to topic "${topic}": ${describeKafkaError(cause)}`;
 
 export const kafkaDisabled = 'Kafka is disabled (KAFKA_ENABLED=false): nothing is connected or sent';

@@ -16,6 +16,12 @@ export interface KafkaClientFactory {
 
 export class KafkajsClientFactory implements KafkaClientFactory {
   create(options: ResolvedKafkaOptions): KafkaClient {
+    if (typeof options.ssl === 'object' && options.ssl.rejectUnauthorized === false) {
+      // Never silently off: this accepts any certificate, so a man in the middle can read every event.
+      new Logger('Kafka').warn(
+        'TLS certificate verification is OFF (rejectUnauthorized: false / KAFKA_SSL_REJECT_UNAUTHORIZED=false)',
+      );
+    }
     return new Kafka(kafkajsConfig(options));
   }
 }

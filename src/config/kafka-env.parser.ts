@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { KafkaConfigError } from '../errors/kafka-config.error';
 import { KafkaModuleOptions, SaslMechanismName } from '../interfaces/kafka-module-options.interface';
 import { invalidSetting, REDACTED } from '../kafka.messages';
@@ -28,6 +30,27 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
   if (dlqTopic !== undefined) options.dlqTopic = dlqTopic;
   const ssl = get('KAFKA_SSL');
   if (ssl !== undefined) options.ssl = parseBoolean('KAFKA_SSL', ssl);
+  const tls = parseTlsEnv(get);
+  if (tls) {
+    if (options.ssl === false) {
+      throw new KafkaConfigError(
+        'KAFKA_SSL',
+        'KAFKA_SSL=false while KAFKA_SSL_CA/CERT/KEY are set: remove one or the other',
+      );
+    }
+    options.ssl = tls;
+  }
+  for (const [variable, option] of [
+    ['KAFKA_CONNECTION_TIMEOUT_MS', 'connectionTimeout'],
+    ['KAFKA_REQUEST_TIMEOUT_MS', 'requestTimeout'],
+  ] as const) {
+    const value = get(variable);
+    if (value !== undefined) options[option] = parseWholeNumber(variable, value);
+  }
+  const includeStack = get('KAFKA_DLQ_INCLUDE_STACK');
+  if (includeStack !== undefined) {
+    options.deadLetter = { includeStack: parseBoolean('KAFKA_DLQ_INCLUDE_STACK', includeStack) };
+  }
   const createTopics = get('KAFKA_CREATE_TOPICS');
   if (createTopics !== undefined) options.createTopics = parseBoolean('KAFKA_CREATE_TOPICS', createTopics);
 
@@ -36,6 +59,13 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
   const password = env.KAFKA_SASL_PASSWORD;
   if (mechanism !== undefined) {
     const normalized = mechanism.toLowerCase() as SaslMechanismName;
+    if (normalized === ('oauthbearer' as string)) {
+      throw new KafkaConfigError(
+        'KAFKA_SASL_MECHANISM',
+        'KAFKA_SASL_MECHANISM=oauthbearer needs a token provider, which an environment variable cannot hold: ' +
+          "use KafkaModule.forRootAsync({ useFactory: () => ({ sasl: { mechanism: 'oauthbearer', oauthBearerProvider } }) })",
+      );
+    }
     if (!SASL_MECHANISMS.includes(normalized)) {
       throw new KafkaConfigError(
         'KAFKA_SASL_MECHANISM',
@@ -70,6 +100,56 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
     (options.topics ??= {})[match[1].toLowerCase()] = value.trim();
   }
   return options;
+}
+
+/**
+ * TLS material from KAFKA_SSL_CA, KAFKA_SSL_CERT, KAFKA_SSL_KEY (each a PEM text or a file path),
+ * KAFKA_SSL_KEY_PASSWORD and KAFKA_SSL_REJECT_UNAUTHORIZED. Contents and the password never reach a message.
+ */
+function parseTlsEnv(get: (name: string) => string | undefined): ConnectionOptions | undefined {
+  const ca = get('KAFKA_SSL_CA');
+  const cert = get('KAFKA_SSL_CERT');
+  const key = get('KAFKA_SSL_KEY');
+  const passphrase = get('KAFKA_SSL_KEY_PASSWORD');
+  const reject = get('KAFKA_SSL_REJECT_UNAUTHORIZED');
+  if (ca === undefined && cert === undefined && key === undefined && reject === undefined) return undefined;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new KafkaConfigError(
+      cert === undefined ? 'KAFKA_SSL_CERT' : 'KAFKA_SSL_KEY',
+      'KAFKA_SSL_CERT and KAFKA_SSL_KEY go together: a client certificate needs its private key',
+    );
+  }
+  const tls: ConnectionOptions = {};
+  if (ca !== undefined) tls.ca = [readPem('KAFKA_SSL_CA', ca)];
+  if (cert !== undefined) tls.cert = readPem('KAFKA_SSL_CERT', cert);
+  if (key !== undefined) tls.key = readPem('KAFKA_SSL_KEY', key);
+  if (passphrase !== undefined) tls.passphrase = passphrase;
+  if (reject !== undefined) tls.rejectUnauthorized = parseBoolean('KAFKA_SSL_REJECT_UNAUTHORIZED', reject);
+  return tls;
+}
+
+/** A PEM given inline (with real or escaped newlines) or as a path to a file; the content is never echoed. */
+function readPem(variable: string, value: string): string {
+  if (value.includes('-----BEGIN')) return value.replace(/\\n/g, '\n');
+  try {
+    return readFileSync(value, 'utf8');
+  } catch (error) {
+    throw new KafkaConfigError(
+      variable,
+      `${variable} is neither PEM text nor a readable file: "${value}" (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+}
+
+function parseWholeNumber(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) {
+    throw new KafkaConfigError(
+      name,
+      invalidSetting(name, value, 'must be a positive whole number of milliseconds'),
+    );
+  }
+  return number;
 }
 
 export function parseBoolean(name: string, value: string): boolean {

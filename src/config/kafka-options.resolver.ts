@@ -1,6 +1,8 @@
 import { KafkaConfigError } from '../errors/kafka-config.error';
 import {
   KafkaModuleOptions,
+  KafkaOauthBearerOptions,
+  KafkaSaslOptions,
   ResolvedKafkaOptions,
   SaslMechanismName,
 } from '../interfaces/kafka-module-options.interface';
@@ -41,8 +43,14 @@ export function resolveKafkaOptions(
     createTopics: createTopics
       ? { numPartitions: 3, ...(typeof createTopics === 'object' ? createTopics : {}) }
       : false,
-    connectionTimeout: positive(explicit.connectionTimeout ?? 3000, 'connectionTimeout'),
-    requestTimeout: positive(explicit.requestTimeout ?? 30_000, 'requestTimeout'),
+    connectionTimeout: positive(
+      pick('connectionTimeout') ?? 3000,
+      label('connectionTimeout', 'KAFKA_CONNECTION_TIMEOUT_MS'),
+    ),
+    requestTimeout: positive(
+      pick('requestTimeout') ?? 30_000,
+      label('requestTimeout', 'KAFKA_REQUEST_TIMEOUT_MS'),
+    ),
     healthCheckTimeout: positive(explicit.healthCheckTimeout ?? 3000, 'healthCheckTimeout'),
     consumer: {
       sessionTimeout: positive(explicit.consumer?.sessionTimeout ?? 30_000, 'consumer.sessionTimeout'),
@@ -54,7 +62,7 @@ export function resolveKafkaOptions(
       maxRetryTimeMs: positive(explicit.producer?.maxRetryTimeMs ?? 30_000, 'producer.maxRetryTimeMs'),
     },
     deadLetter: {
-      includeStack: explicit.deadLetter?.includeStack ?? true,
+      includeStack: explicit.deadLetter?.includeStack ?? fromEnv.deadLetter?.includeStack ?? true,
       maxStackBytes: positive(explicit.deadLetter?.maxStackBytes ?? 8192, 'deadLetter.maxStackBytes'),
       maxRecordBytes: positive(explicit.deadLetter?.maxRecordBytes ?? 1_048_588, 'deadLetter.maxRecordBytes'),
     },
@@ -99,24 +107,31 @@ function parseBrokers(value: string[] | string, setting: string): string[] {
   return list;
 }
 
-function validateSasl(
-  sasl: { mechanism: string; username: string; password: string },
-  setting: string,
-): void {
+function validateSasl(sasl: KafkaSaslOptions | KafkaOauthBearerOptions, setting: string): void {
   const mechanism = String(sasl.mechanism).toLowerCase();
+  if (mechanism === 'oauthbearer') {
+    if (typeof (sasl as KafkaOauthBearerOptions).oauthBearerProvider !== 'function') {
+      throw new KafkaConfigError(
+        setting,
+        'sasl.mechanism oauthbearer needs sasl.oauthBearerProvider, a function',
+      );
+    }
+    return;
+  }
   if (!SASL_MECHANISMS.includes(mechanism as SaslMechanismName)) {
     throw new KafkaConfigError(
       setting,
-      invalidSetting(setting, sasl.mechanism, `must be one of ${SASL_MECHANISMS.join(', ')}`),
+      invalidSetting(setting, sasl.mechanism, `must be one of ${SASL_MECHANISMS.join(', ')}, or oauthbearer`),
     );
   }
-  if (!sasl.username) {
+  const { username, password } = sasl as KafkaSaslOptions;
+  if (!username) {
     throw new KafkaConfigError(
       'KAFKA_SASL_USERNAME',
       `sasl.username (KAFKA_SASL_USERNAME) is required for ${mechanism}`,
     );
   }
-  if (!sasl.password) {
+  if (!password) {
     throw new KafkaConfigError(
       'KAFKA_SASL_PASSWORD',
       `sasl.password (KAFKA_SASL_PASSWORD) is required for ${mechanism}`,

@@ -74,7 +74,7 @@ export class KafkaHealthIndicator {
     return {
       enabled: true,
       brokers: this.options.brokers,
-      cluster: cluster.reachable ? 'reachable' : `unreachable: ${cluster.error}`,
+      cluster: cluster.reachable ? 'reachable' : `not reachable: ${cluster.error}`,
       ...(this.orchestrator.missingTopics.length ? { missingTopics: this.orchestrator.missingTopics } : {}),
     };
   }

@@ -14,6 +14,12 @@ export interface KafkaSaslOptions {
   password: string;
 }
 
+/** OAUTHBEARER: a provider returning a fresh token; give it through forRootAsync (it cannot come from env). */
+export interface KafkaOauthBearerOptions {
+  mechanism: 'oauthbearer';
+  oauthBearerProvider: () => Promise<{ value: string }>;
+}
+
 export interface KafkaTopicCreationOptions {
   /** Partitions of each topic the module creates. Default 3. */
   numPartitions?: number;
@@ -60,7 +66,7 @@ export interface KafkaModuleOptions {
   /** KAFKA_SSL; true for TLS with the system's CAs, or Node TLS options. Default false. */
   ssl?: boolean | ConnectionOptions;
   /** KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD. */
-  sasl?: KafkaSaslOptions;
+  sasl?: KafkaSaslOptions | KafkaOauthBearerOptions;
   /** Domain to topic, merged over the defaults and KAFKA_<DOMAIN>_TOPIC. */
   topics?: Record<string, string>;
   /** Create missing topics (handlers' and the DLQ) at startup. KAFKA_CREATE_TOPICS. Default false. */
@@ -93,7 +99,7 @@ export interface ResolvedKafkaOptions {
   clientId: string;
   dlqTopic: string;
   ssl: boolean | ConnectionOptions;
-  sasl?: KafkaSaslOptions;
+  sasl?: KafkaSaslOptions | KafkaOauthBearerOptions;
   topics: Record<string, string>;
   createTopics:
     false | (Required<Pick<KafkaTopicCreationOptions, 'numPartitions'>> & KafkaTopicCreationOptions);

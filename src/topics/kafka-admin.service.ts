@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Admin, PartitionMetadata } from 'kafkajs';
 import { KafkaClient } from '../client/kafka-client.factory';
 import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
+import { describeKafkaError } from '../client/kafka-error.describer';
 import { KAFKA_CLIENT, KAFKA_OPTIONS } from '../kafka.constants';
 
 export interface ClusterReachability {
@@ -34,7 +35,7 @@ export class KafkaAdminService {
       );
       return { reachable: true, brokers: brokers.length };
     } catch (error) {
-      return { reachable: false, error: error instanceof Error ? error.message : String(error) };
+      return { reachable: false, error: describeKafkaError(error) };
     }
   }
 
