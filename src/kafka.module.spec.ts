@@ -3,6 +3,8 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { EventHandler } from './decorators/event-handler.decorator';
 import { EventHandlerRegistry } from './discovery/event-handler.registry';
 import { EventHandlerDefinitionError } from './errors/event-handler-definition.error';
+import { EventTooLargeError } from './errors/event-too-large.error';
+import { InvalidEventError } from './errors/invalid-event.error';
 import { KafkaConfigError } from './errors/kafka-config.error';
 import { KafkaHealthIndicator } from './health/kafka.health';
 import { KafkaModule } from './kafka.module';
@@ -49,6 +51,19 @@ describe('KafkaModule (no broker)', () => {
       kafka: { status: 'up', enabled: false, message: 'Kafka is disabled (KAFKA_ENABLED=false)' },
     });
     expect(mockHandler).not.toHaveBeenCalled();
+  });
+
+  it('refuses, before sending, an event name that could forge a log line and a payload over the broker limit', async () => {
+    process.env.KAFKA_ENABLED = 'false';
+    moduleRef = await Test.createTestingModule({ imports: [KafkaModule] }).compile();
+    await moduleRef.init();
+    const producer = moduleRef.get(KafkaProducerService);
+    await expect(producer.send('projects.created\nERROR forged', {})).rejects.toThrow(InvalidEventError);
+    const huge = { blob: 'x'.repeat(1_100_000) };
+    await expect(producer.send('projects.file.uploaded', huge)).rejects.toThrow(EventTooLargeError);
+    await expect(producer.send('projects.file.uploaded', huge)).rejects.toThrow(
+      /over the 1048588-byte limit/,
+    );
   });
 
   it.each([

@@ -60,6 +60,7 @@ export function resolveKafkaOptions(
     producer: {
       retries: positive(explicit.producer?.retries ?? 8, 'producer.retries'),
       maxRetryTimeMs: positive(explicit.producer?.maxRetryTimeMs ?? 30_000, 'producer.maxRetryTimeMs'),
+      maxRecordBytes: positive(explicit.producer?.maxRecordBytes ?? 1_048_588, 'producer.maxRecordBytes'),
     },
     deadLetter: {
       includeStack: explicit.deadLetter?.includeStack ?? fromEnv.deadLetter?.includeStack ?? true,

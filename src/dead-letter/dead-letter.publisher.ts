@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IHeaders, KafkaMessage } from 'kafkajs';
 import { PartitionControl } from '../interfaces/partition-control.interface';
+import { loggable } from '../producer/event-validation';
 import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
 import { KAFKA_OPTIONS } from '../kafka.constants';
 import { KafkaProducerService } from '../producer/kafka-producer.service';
@@ -48,8 +49,9 @@ export class DeadLetterPublisher {
         this.lastError = undefined;
         for (const f of failures) {
           this.logger.warn(
-            `Parked ${f.topic}[${f.partition}]@${f.offset} (${f.eventName ?? 'no event name'}) in ${this.options.dlqTopic}: ` +
-              `${f.reason}${f.handler ? ` in ${f.handler}` : ''}: ${f.error instanceof Error ? f.error.message : String(f.error)}`,
+            `Parked ${f.topic}[${f.partition}]@${f.offset} (${loggable(f.eventName ?? 'no event name')}) in ` +
+              `${this.options.dlqTopic}: ${f.reason}${f.handler ? ` in ${f.handler}` : ''}: ` +
+              loggable(f.error instanceof Error ? f.error.message : String(f.error)),
           );
         }
         return true;

@@ -6,3 +6,5 @@ export * from './unknown-event-domain.error';
 export * from './unknown-consumer-group.error';
 export * from './handler-timeout.error';
 export * from './non-retryable.error';
+export * from './event-too-large.error';
+export * from './invalid-event.error';

@@ -48,6 +48,8 @@ export interface KafkaProducerOptions {
   retries?: number;
   /** Upper bound of one send's total retrying, in ms. Default 30000. */
   maxRetryTimeMs?: number;
+  /** Largest record send() accepts (the broker's message.max.bytes); larger is EventTooLargeError. Default 1048588. */
+  maxRecordBytes?: number;
 }
 
 /**

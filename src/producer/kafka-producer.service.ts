@@ -12,6 +12,9 @@ import { sendFailed } from '../kafka.messages';
 import { KafkaAdminService } from '../topics/kafka-admin.service';
 import { buildEventHeaders } from './event-headers';
 import { PartitionAssigner } from './partition-assigner';
+import { validateOutgoingEvent } from './event-validation';
+import { EventTooLargeError } from '../errors/event-too-large.error';
+import { headersSize } from '../dead-letter/dead-letter.headers';
 
 /** Where the broker wrote one record. */
 export interface WrittenRecord {
@@ -158,6 +161,7 @@ export class KafkaProducerService {
   }
 
   private prepare(eventName: string, payload: unknown, options: SendEventOptions): PreparedEvent {
+    validateOutgoingEvent(eventName, options.topic, options.headers);
     const topic = options.topic ?? this.topics.topicForEvent(eventName);
     const eventId = options.eventId ?? randomUUID();
     const correlationId =
@@ -172,14 +176,17 @@ export class KafkaProducerService {
       clientId: this.options.clientId,
       extra: options.headers,
     });
+    const key = options.key ?? null;
+    const value = Buffer.isBuffer(payload) ? payload : JSON.stringify(payload ?? null);
+    // Refused here, with a named error, rather than by the broker after the producer's retries.
+    const bytes =
+      (key === null ? 0 : Buffer.byteLength(key)) + Buffer.byteLength(value) + headersSize(headers) + 64;
+    if (bytes > this.options.producer.maxRecordBytes) {
+      throw new EventTooLargeError(eventName, bytes, this.options.producer.maxRecordBytes);
+    }
     return {
       topic,
-      message: {
-        key: options.key ?? null,
-        value: Buffer.isBuffer(payload) ? payload : JSON.stringify(payload ?? null),
-        headers,
-        partition: options.partition,
-      },
+      message: { key, value, headers, partition: options.partition },
       meta: { eventName, eventId, correlationId, topic },
     };
   }

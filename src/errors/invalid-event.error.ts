@@ -1,0 +1,8 @@
+/** send() refused an event before it reached Kafka: a malformed name, topic or header. */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+
+  constructor(message: string) {
+    super(message);
+  }
+}
