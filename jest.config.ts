@@ -34,6 +34,14 @@ const config: Config = {
       // Each fault test starts, stops and kills its own brokers; never the one named by KAFKA_BROKERS.
       testMatch: ['<rootDir>/test/faults/**/*.spec.ts'],
     },
+    {
+      displayName: 'security',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      // Starts its own broker that enforces SASL, TLS and ACLs; never the one named by KAFKA_BROKERS.
+      testMatch: ['<rootDir>/test/security/**/*.spec.ts'],
+    },
   ],
 };
 

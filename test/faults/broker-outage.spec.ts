@@ -67,7 +67,10 @@ describe('a broker that goes away', () => {
     await cluster.nodes[0].stop();
     await waitFor(async () => status(await health.isHealthy('kafka')) === 'down', 'health down', 30_000);
     const producer = await health.isProducerHealthy('kafka');
-    expect(producer.kafka).toMatchObject({ status: 'down', cluster: expect.stringMatching(/^not reachable: /) });
+    expect(producer.kafka).toMatchObject({
+      status: 'down',
+      cluster: expect.stringMatching(/^not reachable: /),
+    });
 
     await cluster.nodes[0].start();
     await waitFor(async () => status(await health.isHealthy('kafka')) === 'up', 'health up again', 60_000);

@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplicationContext, Module, Type } from '@nestjs/common';
+import { DynamicModule, INestApplicationContext, LoggerService, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KafkaMessage } from 'kafkajs';
 import { KafkaConsumerService, KafkaModule, KafkaModuleOptions } from '../../src';
@@ -8,6 +8,8 @@ export interface TestAppOptions {
   providers: Type[];
   kafka?: KafkaModuleOptions;
   imports?: (Type | DynamicModule)[];
+  /** A logger to capture what the app writes; by default errors only (all levels with TEST_LOGS set). */
+  logger?: LoggerService;
 }
 
 /** A Nest application context with KafkaModule on the test broker; unique client id, creates its topics. */
@@ -15,6 +17,7 @@ export async function startTestApp({
   providers,
   kafka = {},
   imports = [],
+  logger,
 }: TestAppOptions): Promise<INestApplicationContext> {
   @Module({
     imports: [
@@ -31,7 +34,7 @@ export async function startTestApp({
   class TestAppModule {}
 
   const app = await NestFactory.createApplicationContext(TestAppModule, {
-    logger: process.env.TEST_LOGS ? ['log', 'error', 'warn', 'debug'] : ['error'],
+    logger: logger ?? (process.env.TEST_LOGS ? ['log', 'error', 'warn', 'debug'] : ['error']),
   });
   app.enableShutdownHooks();
   return app;
