@@ -9,7 +9,7 @@ import {
   produceWithLibrary,
   settle,
 } from './support/fault-harness';
-import { FaultApp } from './support/fault-process';
+import { FaultApp, faultReplica } from './support/fault-process';
 import { report } from './support/fault-report';
 import { scenarioTopics } from './support/fault-scenario';
 
@@ -29,14 +29,7 @@ describe('fault suite: broker failures', () => {
     const kafka = faultKafka(cluster.brokers);
     const t = await scenarioTopics(kafka, 'broker-restart', 3);
     const log = join(t.logDir, 'replica-0.log');
-    const app = new FaultApp({
-      KAFKA_BROKERS: cluster.brokers.join(','),
-      FAULT_TOPIC: t.topic,
-      FAULT_DLQ: t.dlqTopic,
-      FAULT_GROUP: t.groupId,
-      FAULT_LOG: log,
-      FAULT_HANDLER_DELAY_MS: '1',
-    });
+    const app = faultReplica(cluster.brokers, t, 0, 1);
     apps.push(app);
     await app.ready();
 
@@ -76,14 +69,7 @@ describe('fault suite: broker failures', () => {
     const leader = partitions.find((p) => p.partitionId === 0)!.leader;
 
     const log = join(t.logDir, 'replica-0.log');
-    const app = new FaultApp({
-      KAFKA_BROKERS: cluster.brokers.join(','),
-      FAULT_TOPIC: t.topic,
-      FAULT_DLQ: t.dlqTopic,
-      FAULT_GROUP: t.groupId,
-      FAULT_LOG: log,
-      FAULT_HANDLER_DELAY_MS: '1',
-    });
+    const app = faultReplica(cluster.brokers, t, 0, 1);
     apps.push(app);
     await app.ready();
 

@@ -3,9 +3,9 @@ import { Kafka } from 'kafkajs';
 import { KafkaCluster, startKafkaCluster } from '../../broker';
 import { waitFor } from '../support/kafka';
 import { eventIds, faultEvent, faultKafka, handledIds, produce, settle } from './support/fault-harness';
-import { FaultApp, FaultAppEnv } from './support/fault-process';
+import { FaultApp, faultReplica } from './support/fault-process';
 import { report } from './support/fault-report';
-import { scenarioTopics } from './support/fault-scenario';
+import { scenarioTopics, ScenarioTopics } from './support/fault-scenario';
 
 /** Replicas of the fault app in their own processes, killed with SIGKILL or stopped with SIGTERM mid-stream. */
 describe('fault suite: killed and stopped app processes', () => {
@@ -26,26 +26,16 @@ describe('fault suite: killed and stopped app processes', () => {
     await cluster?.stop();
   });
 
-  const replica = (env: Omit<FaultAppEnv, 'KAFKA_BROKERS' | 'FAULT_LOG'>, logDir: string, n: number) => {
-    const app = new FaultApp({
-      ...env,
-      KAFKA_BROKERS: cluster.brokers.join(','),
-      FAULT_LOG: join(logDir, `replica-${n}.log`),
-    });
+  const replica = (t: ScenarioTopics, n: number, handlerDelayMs: number) => {
+    const app = faultReplica(cluster.brokers, t, n, handlerDelayMs);
     apps.push(app);
     return app;
   };
 
   it('sigkill: the consuming process killed with SIGKILL three times mid-stream and restarted', async () => {
     const t = await scenarioTopics(kafka, 'sigkill', 3);
-    const env = {
-      FAULT_TOPIC: t.topic,
-      FAULT_DLQ: t.dlqTopic,
-      FAULT_GROUP: t.groupId,
-      FAULT_HANDLER_DELAY_MS: '2',
-    };
     const ids = eventIds('sigkill', 3000);
-    let app = replica(env, t.logDir, 0);
+    let app = replica(t, 0, 2);
     await app.ready();
     await produce(
       kafka,
@@ -56,7 +46,7 @@ describe('fault suite: killed and stopped app processes', () => {
     for (let kill = 1; kill <= 3; kill++) {
       await waitFor(() => new Set(logs()).size >= kill * 600, `${kill * 600} events handled`, 60_000);
       await app.kill('SIGKILL');
-      app = replica(env, t.logDir, kill);
+      app = replica(t, kill, 2);
       await app.ready();
     }
     const result = await settle({ scenario: 'sigkill', ids, handled: logs, kafka, dlqTopic: t.dlqTopic });
@@ -67,14 +57,8 @@ describe('fault suite: killed and stopped app processes', () => {
 
   it('scale-out: three replicas share 6 partitions, one is killed with SIGKILL, a fourth joins', async () => {
     const t = await scenarioTopics(kafka, 'scale-out', 6);
-    const env = {
-      FAULT_TOPIC: t.topic,
-      FAULT_DLQ: t.dlqTopic,
-      FAULT_GROUP: t.groupId,
-      FAULT_HANDLER_DELAY_MS: '3',
-    };
     const ids = eventIds('scale-out', 4000);
-    const first = [0, 1, 2].map((n) => replica(env, t.logDir, n));
+    const first = [0, 1, 2].map((n) => replica(t, n, 3));
     await Promise.all(first.map((app) => app.ready()));
     await produce(
       kafka,
@@ -85,7 +69,7 @@ describe('fault suite: killed and stopped app processes', () => {
     await waitFor(() => new Set(logs()).size >= 1000, '1000 events handled', 60_000);
     await first[1].kill('SIGKILL');
     await waitFor(() => new Set(logs()).size >= 2000, '2000 events handled', 90_000);
-    await replica(env, t.logDir, 3).ready();
+    await replica(t, 3, 3).ready();
     const result = await settle({ scenario: 'scale-out', ids, handled: logs, kafka, dlqTopic: t.dlqTopic });
     report(result);
     expect(result.lost).toBe(0);
@@ -94,14 +78,8 @@ describe('fault suite: killed and stopped app processes', () => {
 
   it('sigterm: the consuming process stopped with SIGTERM mid-stream hands over without duplicates', async () => {
     const t = await scenarioTopics(kafka, 'sigterm', 3);
-    const env = {
-      FAULT_TOPIC: t.topic,
-      FAULT_DLQ: t.dlqTopic,
-      FAULT_GROUP: t.groupId,
-      FAULT_HANDLER_DELAY_MS: '2',
-    };
     const ids = eventIds('sigterm', 3000);
-    const app = replica(env, t.logDir, 0);
+    const app = replica(t, 0, 2);
     await app.ready();
     await produce(
       kafka,
@@ -111,7 +89,7 @@ describe('fault suite: killed and stopped app processes', () => {
     const logs = () => handledIds([0, 1].map((n) => join(t.logDir, `replica-${n}.log`)));
     await waitFor(() => new Set(logs()).size >= 1000, '1000 events handled', 60_000);
     await app.kill('SIGTERM');
-    await replica(env, t.logDir, 1).ready();
+    await replica(t, 1, 2).ready();
     const result = await settle({ scenario: 'sigterm', ids, handled: logs, kafka, dlqTopic: t.dlqTopic });
     report(result);
     expect(result.lost).toBe(0);

@@ -8,7 +8,7 @@ import {
   KafkaProducerService,
   UnknownConsumerGroupError,
 } from '../../src';
-import { createTopic, testKafka, uniqueName, waitFor } from '../support/kafka';
+import { committedOffset, createTopic, testKafka, uniqueName, waitFor } from '../support/kafka';
 import { header, readTopic, startTestApp, waitForGroups } from '../support/kafka-app';
 
 const seen: Record<string, string[]> = { paused: [], witness: [], failing: [] };
@@ -37,17 +37,6 @@ class FailingHandlers {
   fail(event: { inspectionId: string }) {
     seen.failing.push(event.inspectionId);
     throw new Error(`inspection ${event.inspectionId} rejected`);
-  }
-}
-
-async function committed(groupId: string, topic: string): Promise<number> {
-  const admin = testKafka().admin();
-  await admin.connect();
-  try {
-    const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return Math.max(0, Number(partitions[0].offset));
-  } finally {
-    await admin.disconnect();
   }
 }
 
@@ -133,13 +122,13 @@ describe('a dead-letter topic that does not exist (createTopics off)', () => {
       async () => JSON.stringify((await health.isConsumerHealthy('kafka')).kafka).includes('deadLetter'),
       'health to report the dead-letter topic unavailable',
     );
-    expect(await committed(FailingHandlers.groupId, inspectionTopic)).toBe(0);
+    expect(await committedOffset(FailingHandlers.groupId, inspectionTopic)).toBe(0);
 
     await createTopic(testKafka(), dlqTopic, 1);
     const [parked] = await readTopic(dlqTopic, 1);
     expect(header(parked, DeadLetterHeaders.ERROR_MESSAGE)).toBe('inspection i-1 rejected');
     await waitFor(
-      async () => (await committed(FailingHandlers.groupId, inspectionTopic)) === 1,
+      async () => (await committedOffset(FailingHandlers.groupId, inspectionTopic)) === 1,
       'offset committed',
     );
     // Handled once: the DLQ write was retried, not the handler.

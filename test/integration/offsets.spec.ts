@@ -1,6 +1,6 @@
 import { INestApplicationContext, Injectable } from '@nestjs/common';
 import { EventContext, EventHandler, KafkaProducerService } from '../../src';
-import { testKafka, uniqueName, waitFor } from '../support/kafka';
+import { committedOffset, testKafka, uniqueName, waitFor } from '../support/kafka';
 import { startTestApp, waitForGroups } from '../support/kafka-app';
 
 const seen: string[] = [];
@@ -33,17 +33,6 @@ class JobHandlers {
   }
 }
 
-async function committed(groupId: string, topic: string): Promise<number> {
-  const admin = testKafka().admin();
-  await admin.connect();
-  try {
-    const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return Number(partitions[0].offset);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 describe('offsets', () => {
   const visitTopic = uniqueName('visits');
   const jobTopic = uniqueName('jobs');
@@ -70,19 +59,19 @@ describe('offsets', () => {
       const producer = app.get(KafkaProducerService);
       await producer.send('visit.scheduled', { visitId: 'v-1' });
       await waitFor(
-        async () => (await committed(VisitHandlers.groupId, visitTopic)) === 1,
+        async () => (await committedOffset(VisitHandlers.groupId, visitTopic)) === 1,
         'offset 1 committed',
       );
 
       await producer.send('visit.scheduled', { visitId: 'v-2', hold: true });
       await waitFor(() => gates.has('v-2'), 'the handler to start on v-2');
       // While the handler works, the committed offset stays before its record.
-      expect(await committed(VisitHandlers.groupId, visitTopic)).toBe(1);
+      expect(await committedOffset(VisitHandlers.groupId, visitTopic)).toBe(1);
       expect(seen).toEqual(['v-1']);
 
       gates.get('v-2')!();
       await waitFor(
-        async () => (await committed(VisitHandlers.groupId, visitTopic)) === 2,
+        async () => (await committedOffset(VisitHandlers.groupId, visitTopic)) === 2,
         'offset 2 committed',
       );
       expect(seen).toEqual(['v-1', 'v-2']);

@@ -41,3 +41,15 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** The offset a group committed on partition 0 of `topic`; 0 when it committed nothing yet. */
+export async function committedOffset(groupId: string, topic: string): Promise<number> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Math.max(0, Number(partitions.find((p) => p.partition === 0)?.offset ?? -1));
+  } finally {
+    await admin.disconnect();
+  }
+}

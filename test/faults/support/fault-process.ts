@@ -50,3 +50,20 @@ export class FaultApp {
     return this.output;
   }
 }
+
+/** Replica `n` of the fault app for a scenario; it appends handled ids to `<logDir>/replica-<n>.log`. */
+export function faultReplica(
+  brokers: string[],
+  t: { topic: string; dlqTopic: string; groupId: string; logDir: string },
+  n: number,
+  handlerDelayMs: number,
+): FaultApp {
+  return new FaultApp({
+    KAFKA_BROKERS: brokers.join(','),
+    FAULT_TOPIC: t.topic,
+    FAULT_DLQ: t.dlqTopic,
+    FAULT_GROUP: t.groupId,
+    FAULT_LOG: join(t.logDir, `replica-${n}.log`),
+    FAULT_HANDLER_DELAY_MS: String(handlerDelayMs),
+  });
+}
