@@ -38,7 +38,7 @@ export async function startJvmCluster(options: JvmClusterOptions): Promise<Kafka
   for (let id = 1; id <= options.nodes; id++) {
     ports.push({ id, clientPort: await freePort(), controllerPort: await freePort() });
   }
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   let secure: SecureListeners | undefined;
   let storageArgs: string[] = [];
   if (options.secure) {
@@ -239,4 +239,15 @@ function startWatchdog(root: string): ChildProcess {
   });
   child.unref();
   return child;
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes in base64url, never starting with "-" (the StorageTool's argument parser
+ * would read it as an option; Kafka's own Uuid.randomUuid() rejects those ids for the same reason).
+ */
+function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
