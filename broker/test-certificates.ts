@@ -16,9 +16,26 @@ export interface TestCertificates {
   /** A client certificate signed by a CA the broker does not trust. */
   rogueCertPem: string;
   rogueKeyPem: string;
-  /** A broker certificate signed by a CA the client does not trust (for rejectUnauthorized tests). */
+  /** A CA the client does not trust (for rejectUnauthorized tests). */
   rogueCaPem: string;
+  /** A client certificate signed by the trusted CA that expired in 2020. */
+  expiredCertPem: string;
+  expiredKeyPem: string;
 }
+
+/** `openssl ca` settings: the only openssl 3.0 command that can back-date a certificate. */
+const CA_CONFIG = `[ ca ]
+default_ca = test
+[ test ]
+dir = .
+database = index.txt
+new_certs_dir = .
+serial = serial
+default_md = sha256
+policy = any
+[ any ]
+commonName = supplied
+`;
 
 async function openssl(dir: string, ...args: string[]): Promise<void> {
   await run('openssl', args, { cwd: dir });
@@ -88,6 +105,42 @@ export async function makeTestCertificates(dir: string): Promise<TestCertificate
   await signed(dir, 'broker', '/CN=localhost', 'ca', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
   await signed(dir, 'client', '/CN=mtls-client', 'ca');
   await signed(dir, 'rogue', '/CN=mtls-client', 'rogue-ca');
+  await writeFile(join(dir, 'ca.cnf'), CA_CONFIG);
+  await writeFile(join(dir, 'index.txt'), '');
+  await writeFile(join(dir, 'serial'), '01\n');
+  await openssl(
+    dir,
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'expired.key',
+    '-out',
+    'expired.csr',
+    '-subj',
+    '/CN=mtls-client',
+  );
+  await openssl(
+    dir,
+    'ca',
+    '-batch',
+    '-config',
+    'ca.cnf',
+    '-cert',
+    'ca.pem',
+    '-keyfile',
+    'ca.key',
+    '-in',
+    'expired.csr',
+    '-out',
+    'expired.pem',
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200102000000Z',
+    '-notext',
+  );
   const read = (file: string) => readFile(join(dir, file), 'utf8');
   const brokerKeystore = join(dir, 'broker-keystore.pem');
   await writeFile(brokerKeystore, (await read('broker.key')) + (await read('broker.pem')));
@@ -100,5 +153,7 @@ export async function makeTestCertificates(dir: string): Promise<TestCertificate
     rogueCertPem: await read('rogue.pem'),
     rogueKeyPem: await read('rogue.key'),
     rogueCaPem: await read('rogue-ca.pem'),
+    expiredCertPem: await read('expired.pem'),
+    expiredKeyPem: await read('expired.key'),
   };
 }

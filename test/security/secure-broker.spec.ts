@@ -220,6 +220,18 @@ describe('secured broker', () => {
       }),
     ],
     [
+      'an expired client certificate',
+      /TLS handshake failed/,
+      () => ({
+        brokers: [cluster.secure!.ssl],
+        ssl: {
+          ca: [cluster.secure!.certificates.caPem],
+          cert: cluster.secure!.certificates.expiredCertPem,
+          key: cluster.secure!.certificates.expiredKeyPem,
+        },
+      }),
+    ],
+    [
       'a broker certificate the client does not trust',
       /TLS handshake failed/,
       () => ({
@@ -269,6 +281,7 @@ describe('secured broker', () => {
       // A line of each private key's base64 body.
       cluster.secure!.certificates.clientKeyPem.split('\n')[2],
       cluster.secure!.certificates.rogueKeyPem.split('\n')[2],
+      cluster.secure!.certificates.expiredKeyPem.split('\n')[2],
     ];
     const outputs = [...logger.lines];
     for (const app of apps) {
