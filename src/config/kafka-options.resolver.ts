@@ -1,6 +1,7 @@
 import { KafkaConfigError } from '../errors/kafka-config.error';
 import {
   KafkaModuleOptions,
+  KafkaCompression,
   KafkaOauthBearerOptions,
   KafkaSaslOptions,
   ResolvedKafkaOptions,
@@ -61,6 +62,9 @@ export function resolveKafkaOptions(
       retries: positive(explicit.producer?.retries ?? 8, 'producer.retries'),
       maxRetryTimeMs: positive(explicit.producer?.maxRetryTimeMs ?? 30_000, 'producer.maxRetryTimeMs'),
       maxRecordBytes: positive(explicit.producer?.maxRecordBytes ?? 1_048_588, 'producer.maxRecordBytes'),
+      lingerMs: nonNegative(explicit.producer?.lingerMs ?? 5, 'producer.lingerMs'),
+      maxBatchSize: positive(explicit.producer?.maxBatchSize ?? 1000, 'producer.maxBatchSize'),
+      compression: compressionName(explicit.producer?.compression ?? 'none'),
     },
     deadLetter: {
       includeStack: explicit.deadLetter?.includeStack ?? fromEnv.deadLetter?.includeStack ?? true,
@@ -195,6 +199,16 @@ export function nonNegative(value: number, setting: string): number {
     );
   }
   return value;
+}
+
+const COMPRESSIONS: readonly KafkaCompression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+
+function compressionName(value: string): KafkaCompression {
+  if ((COMPRESSIONS as readonly string[]).includes(value)) return value as KafkaCompression;
+  throw new KafkaConfigError(
+    'producer.compression',
+    invalidSetting('producer.compression', value, `must be one of ${COMPRESSIONS.join(', ')}`),
+  );
 }
 
 function lowerKeys(map: Record<string, string> | undefined): Record<string, string> {

@@ -2,6 +2,8 @@ import type { ConnectionOptions } from 'node:tls';
 import type { KafkaClientFactory } from '../client/kafka-client.factory';
 import type { ResolvedRetryPolicy, RetryOptions } from './retry-options.interface';
 
+export type KafkaCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
 /** Error classes (matched with instanceof), or a predicate, naming errors that must not be retried. */
 export type NonRetryableErrors =
   Array<abstract new (...args: never[]) => Error> | ((error: unknown) => boolean);
@@ -50,6 +52,15 @@ export interface KafkaProducerOptions {
   maxRetryTimeMs?: number;
   /** Largest record send() accepts (the broker's message.max.bytes); larger is EventTooLargeError. Default 1048588. */
   maxRecordBytes?: number;
+  /**
+   * How long send() waits for other send() calls to write together (kafkajs has no linger.ms); 0 writes each
+   * call at once. Default 5 ms, Kafka's own linger.ms default.
+   */
+  lingerMs?: number;
+  /** Records that make a batch flush before the linger window ends. Default 1000. */
+  maxBatchSize?: number;
+  /** Default 'none'. gzip is built in; snappy, lz4 and zstd need their kafkajs codec registered first. */
+  compression?: KafkaCompression;
 }
 
 /**

@@ -1,20 +1,29 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Message, Producer } from 'kafkajs';
+import { CompressionTypes, Message, Producer } from 'kafkajs';
 import { KafkaClient } from '../client/kafka-client.factory';
 import { TopicResolver } from '../config/topic.resolver';
 import { currentCorrelationId } from '../consumer/event-context.storage';
 import { KafkaSendError } from '../errors/kafka-send.error';
-import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
+import { KafkaCompression, ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
 import { BatchEvent, SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';
 import { EventHeaders, KAFKA_CLIENT, KAFKA_OPTIONS } from '../kafka.constants';
 import { sendFailed } from '../kafka.messages';
 import { KafkaAdminService } from '../topics/kafka-admin.service';
 import { buildEventHeaders } from './event-headers';
-import { PartitionAssigner } from './partition-assigner';
+import { PartitionAssigner, PartitionedMessages } from './partition-assigner';
+import { OutgoingRecord, RecordOutcome, SendBatcher } from './send-batcher';
 import { validateOutgoingEvent } from './event-validation';
 import { EventTooLargeError } from '../errors/event-too-large.error';
 import { headersSize } from '../dead-letter/dead-letter.headers';
+
+const COMPRESSION_TYPES: Record<KafkaCompression, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+};
 
 /** Where the broker wrote one record. */
 export interface WrittenRecord {
@@ -43,6 +52,8 @@ export class KafkaProducerService {
   private closed = false;
 
   private readonly partitions: PartitionAssigner;
+  private readonly batcher?: SendBatcher<WrittenRecord>;
+  private readonly compression: CompressionTypes;
 
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
@@ -51,6 +62,10 @@ export class KafkaProducerService {
   ) {
     this.topics = new TopicResolver(options.topics);
     this.partitions = new PartitionAssigner((topic) => admin.partitions(topic));
+    const { lingerMs, maxBatchSize, compression } = options.producer;
+    this.compression = COMPRESSION_TYPES[compression];
+    if (lingerMs > 0)
+      this.batcher = new SendBatcher((records) => this.writeEach(records), lingerMs, maxBatchSize);
   }
 
   get isConnected(): boolean {
@@ -65,8 +80,18 @@ export class KafkaProducerService {
   ): Promise<SentEventMetadata> {
     const prepared = this.prepare(eventName, payload, options);
     if (!this.options.enabled) return { ...prepared.meta, sent: false, partition: -1, offset: '-1' };
-    const [written] = await this.write([{ topic: prepared.topic, message: prepared.message }], eventName);
-    return { ...prepared.meta, sent: true, ...written };
+    const record = { topic: prepared.topic, message: prepared.message };
+    if (!this.batcher) {
+      const [written] = await this.write([record], eventName);
+      return { ...prepared.meta, sent: true, ...written };
+    }
+    try {
+      return { ...prepared.meta, sent: true, ...(await this.batcher.add(record)) };
+    } catch (error) {
+      throw new KafkaSendError(eventName, record.topic, sendFailed(eventName, record.topic, error), {
+        cause: error,
+      });
+    }
   }
 
   /**
@@ -102,6 +127,8 @@ export class KafkaProducerService {
   }
 
   async disconnect(): Promise<void> {
+    // Records waiting for the linger window are written before the producer goes.
+    await this.batcher?.drain();
     this.closed = true;
     const producer = this.producer;
     this.producer = undefined;
@@ -132,32 +159,66 @@ export class KafkaProducerService {
   }
 
   /** Writes records, one request per partition, and returns each record's partition and offset in order. */
-  private async write(
-    records: { topic: string; message: Message }[],
-    what: string,
-  ): Promise<WrittenRecord[]> {
-    const topics = [...new Set(records.map((r) => r.topic))];
-    try {
-      const producer = await this.connect();
-      const groups = await this.partitions.assign(records);
-      const written = new Array<WrittenRecord>(records.length);
-      await Promise.all(
-        groups.map(async ({ topic, partition, messages, positions }) => {
-          const [result] = await producer.send({ topic, messages, acks: -1 });
-          positions.forEach((position, i) => {
-            written[position] = {
-              partition,
-              offset: (BigInt(result.baseOffset ?? '-1') + BigInt(i)).toString(),
-            };
-          });
-        }),
-      );
-      return written;
-    } catch (error) {
-      topics.forEach((topic) => this.partitions.invalidate(topic));
-      const topic = topics.join(',');
-      throw new KafkaSendError(what, topic, sendFailed(what, topic, error), { cause: error });
+  /** Writes records and returns each record's partition and offset in order, or throws the first failure. */
+  private async write(records: OutgoingRecord[], what: string): Promise<WrittenRecord[]> {
+    const outcomes = await this.writeEach(records);
+    const failed = outcomes.find((o) => !o.ok);
+    if (failed && !failed.ok) {
+      const topic = [...new Set(records.map((r) => r.topic))].join(',');
+      throw new KafkaSendError(what, topic, sendFailed(what, topic, failed.error), { cause: failed.error });
     }
+    return outcomes.map((o) => (o as { value: WrittenRecord }).value);
+  }
+
+  /**
+   * One request per partition, all in parallel. Each record's outcome is its own: a partition whose request
+   * fails fails only its records.
+   */
+  private async writeEach(records: OutgoingRecord[]): Promise<RecordOutcome<WrittenRecord>[]> {
+    const outcomes = new Array<RecordOutcome<WrittenRecord>>(records.length);
+    const fail = (positions: number[], error: unknown) =>
+      positions.forEach((position) => (outcomes[position] = { ok: false, error }));
+    let producer: Producer;
+    try {
+      producer = await this.connect();
+    } catch (error) {
+      return records.map(() => ({ ok: false, error }));
+    }
+    const byTopic = new Map<string, number[]>();
+    records.forEach((r, position) => byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), position]));
+    await Promise.all(
+      [...byTopic].map(async ([topic, topicPositions]) => {
+        let groups: PartitionedMessages[];
+        try {
+          // A topic that cannot be resolved (missing, forbidden) fails its own records only.
+          groups = await this.partitions.assign(topicPositions.map((p) => records[p]));
+        } catch (error) {
+          this.partitions.invalidate(topic);
+          return fail(topicPositions, error);
+        }
+        await Promise.all(
+          groups.map(async ({ partition, messages, positions }) => {
+            const callers = positions.map((p) => topicPositions[p]);
+            try {
+              const [result] = await producer.send({
+                topic,
+                messages,
+                acks: -1,
+                compression: this.compression,
+              });
+              callers.forEach((position, i) => {
+                const offset = (BigInt(result.baseOffset ?? '-1') + BigInt(i)).toString();
+                outcomes[position] = { ok: true, value: { partition, offset } };
+              });
+            } catch (error) {
+              this.partitions.invalidate(topic);
+              fail(callers, error);
+            }
+          }),
+        );
+      }),
+    );
+    return outcomes;
   }
 
   private prepare(eventName: string, payload: unknown, options: SendEventOptions): PreparedEvent {

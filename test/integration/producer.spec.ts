@@ -1,6 +1,12 @@
 import { INestApplicationContext, Injectable } from '@nestjs/common';
 import { KafkaMessage } from 'kafkajs';
-import { EventContext, EventHandler, KafkaProducerService, UnknownEventDomainError } from '../../src';
+import {
+  EventContext,
+  EventHandler,
+  KafkaProducerService,
+  KafkaSendError,
+  UnknownEventDomainError,
+} from '../../src';
 import { createTopic, testKafka, uniqueName, waitFor } from '../support/kafka';
 import { header, readTopic, startTestApp, waitForGroups } from '../support/kafka-app';
 
@@ -106,6 +112,37 @@ describe('KafkaProducerService', () => {
     expect(JSON.parse(second.value!.toString())).toEqual({ routeId: 'b-2' });
     for (const event of sent) {
       expect(event).toMatchObject({ sent: true, topic: dispatchTopic });
+      const record = records.find((r) => header(r, 'event-id') === event.eventId)!;
+      expect(record.offset).toBe(event.offset);
+    }
+  });
+
+  it('coalesces concurrent sends into a few requests, giving each caller its own offset or its own error', async () => {
+    const kafkajs = (producer as unknown as { producer: { send: (...args: unknown[]) => unknown } }).producer;
+    const requests = jest.spyOn(kafkajs, 'send');
+    const calls = Array.from({ length: 200 }, (_, i) =>
+      producer.send('dispatch.route.planned', { routeId: `c-${i}` }, { key: `route-${i % 17}` }),
+    );
+    // In the same linger window: a topic that does not exist fails its own call only.
+    const stray = producer.send(
+      'dispatch.route.planned',
+      { routeId: 'stray' },
+      { topic: uniqueName('missing') },
+    );
+    const sent = await Promise.all(calls);
+    await expect(stray).rejects.toBeInstanceOf(KafkaSendError);
+    // One request per partition (3) per flush, not one per call.
+    expect(requests.mock.calls.length).toBeLessThanOrEqual(12);
+    requests.mockRestore();
+
+    const positions = new Set(sent.map((s) => `${s.partition}@${s.offset}`));
+    expect(positions.size).toBe(200);
+    const ids = new Set(sent.map((s) => s.eventId));
+    const records = await readTopic(
+      dispatchTopic,
+      (read) => read.filter((r) => ids.has(header(r, 'event-id')!)).length >= 200,
+    );
+    for (const event of sent) {
       const record = records.find((r) => header(r, 'event-id') === event.eventId)!;
       expect(record.offset).toBe(event.offset);
     }
