@@ -44,6 +44,29 @@ describe('SendBatcher', () => {
     expect(sizes).toEqual([2, 2]);
   });
 
+  it('sends a lone call at once, and gathers the calls made while a write is out into the next one', async () => {
+    const writes: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const batcher = new SendBatcher<string>(
+      async (records) => {
+        writes.push(records.map((r) => String(r.message.value)));
+        if (writes.length === 1) await gate;
+        return records.map(() => ({ ok: true, value: 'ok' }));
+      },
+      60_000,
+      100,
+    );
+    const first = batcher.add(record('first'));
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual([['first']]);
+    const later = [batcher.add(record('b')), batcher.add(record('c'))];
+    release();
+    await Promise.all([first, ...later]);
+    // Not after the 60 s linger window: as soon as the first write ended.
+    expect(writes).toEqual([['first'], ['b', 'c']]);
+  });
+
   it('drains: writes what waits and waits for it', async () => {
     let written = 0;
     const batcher = new SendBatcher<number>(

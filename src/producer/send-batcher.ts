@@ -15,13 +15,15 @@ interface Pending<T> {
 }
 
 /**
- * kafkajs has no linger.ms: each send() is a request. This collects the records of concurrent send() calls
- * for up to `lingerMs` (or until `maxBatchSize` are waiting) and writes them together, while each caller still
- * gets its own record's outcome.
+ * kafkajs has no linger.ms: each send() is a request. This writes the records of concurrent send() calls
+ * together, while each caller still gets its own record's outcome:
+ * - with no write in flight, what arrived in the same tick goes at once (a lone caller never waits);
+ * - while a write is in flight, records gather until it ends, `lingerMs` passes or `maxBatchSize` wait.
  */
 export class SendBatcher<T> {
   private pending: Pending<T>[] = [];
   private timer?: NodeJS.Timeout;
+  private immediate?: NodeJS.Immediate;
   private inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -34,6 +36,7 @@ export class SendBatcher<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ record, resolve, reject });
       if (this.pending.length >= this.maxBatchSize) this.flush();
+      else if (this.inFlight.size === 0) this.immediate ??= setImmediate(() => this.flush());
       else this.timer ??= setTimeout(() => this.flush(), this.lingerMs);
     });
   }
@@ -46,7 +49,9 @@ export class SendBatcher<T> {
 
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
@@ -58,7 +63,11 @@ export class SendBatcher<T> {
           ),
         (error: unknown) => batch.forEach((p) => p.reject(error)),
       )
-      .finally(() => this.inFlight.delete(done));
+      .finally(() => {
+        this.inFlight.delete(done);
+        // What gathered while this write was out goes now rather than at the end of the linger window.
+        if (this.pending.length > 0 && this.inFlight.size === 0) this.flush();
+      });
     this.inFlight.add(done);
   }
 }
