@@ -1,0 +1,125 @@
+import {
+  GoalResult,
+  Measurement,
+  Ratios,
+  RunRecord,
+  ScenarioSummary,
+  Spread,
+  SystemSummary,
+} from './bench.types';
+import { ScenarioPlan, SystemPlan } from './scenario.plan';
+
+export function spread(values: number[]): Spread | undefined {
+  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (finite.length === 0) return undefined;
+  const mid = Math.floor(finite.length / 2);
+  const median = finite.length % 2 === 1 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
+  return { median, min: finite[0], max: finite[finite.length - 1] };
+}
+
+export function summarizeSystem(system: SystemPlan, runs: RunRecord[]): SystemSummary {
+  const ok = runs.map((r) => r.measurement).filter((m): m is Measurement => m !== undefined);
+  const of = (pick: (m: Measurement) => number | undefined) => spread(ok.map((m) => pick(m) ?? NaN));
+  return {
+    id: system.id,
+    family: system.family,
+    label: system.label,
+    runs,
+    eventsPerSec: of((m) => m.eventsPerSec),
+    cpuUsPerEvent: of((m) => m.cpuUsPerEvent),
+    peakRssMb: of((m) => m.peakRssMb),
+    p50Ms: of((m) => m.latency?.p50Ms),
+    p99Ms: of((m) => m.latency?.p99Ms),
+    maxMs: of((m) => m.latency?.maxMs),
+    ackP50Ms: of((m) => m.ackLatency?.p50Ms),
+    ackP99Ms: of((m) => m.ackLatency?.p99Ms),
+    eventsPerRun: spread(ok.map((m) => m.events))?.median,
+    cappedRuns: ok.filter((m) => m.capped).length,
+    failedRuns: runs.length - ok.length,
+  };
+}
+
+export function summarizeScenario(plan: ScenarioPlan, runs: Map<string, RunRecord[]>): ScenarioSummary {
+  return {
+    id: plan.id,
+    title: plan.title,
+    description: plan.description,
+    systems: plan.systems.map((s) => summarizeSystem(s, runs.get(s.id) ?? [])),
+  };
+}
+
+function median(scenarios: ScenarioSummary[], scenario: string, system: string, field: keyof SystemSummary) {
+  const summary = scenarios.find((s) => s.id === scenario)?.systems.find((s) => s.id === system);
+  const value = summary?.[field] as Spread | undefined;
+  return value?.median;
+}
+
+function ratio(a: number | undefined, b: number | undefined): number | null {
+  if (a === undefined || b === undefined || b === 0) return null;
+  return Math.round((a / b) * 1000) / 1000;
+}
+
+/** The ratios, each from medians measured in this run. */
+export function ratiosOf(scenarios: ScenarioSummary[]): Ratios {
+  const rate = (scenario: string, system: string) => median(scenarios, scenario, system, 'eventsPerSec');
+  const ownProduce = rate('produce', 'library.send.c1000');
+  const ownConsume = rate('consume', 'library.eventHandler');
+  const oneHandler = ratio(rate('routing', 'library.handlers50'), rate('routing', 'library.handlers1'));
+  const p99 = median(scenarios, 'e2e', 'library.e2e', 'p99Ms');
+  return {
+    produceVsKafkajsSend: ratio(ownProduce, rate('produce', 'kafkajs.send.c1000')),
+    produceVsJava: ratio(ownProduce, rate('produce', 'java.producer')),
+    consumeVsKafkajsEachBatch: ratio(ownConsume, rate('consume', 'kafkajs.eachBatch')),
+    consumeVsNestTransport: ratio(ownConsume, rate('consume', 'nest.eventPattern')),
+    keyedConcurrencySpeedup: ratio(rate('io', 'library.concurrent'), rate('io', 'library.sequential')),
+    routingCost50: oneHandler === null ? null : Math.round((1 - oneHandler) * 1000) / 1000,
+    e2eP99Ms: p99 ?? null,
+  };
+}
+
+const GOALS: { ratio: keyof Ratios; goal: string; target: string; pass: (v: number) => boolean }[] = [
+  {
+    ratio: 'produceVsKafkajsSend',
+    goal: 'produce, 1,000 concurrent callers, vs raw kafkajs send per event',
+    target: '≥ 5×',
+    pass: (v) => v >= 5,
+  },
+  {
+    ratio: 'produceVsJava',
+    goal: 'produce, 1,000 concurrent callers, vs the Java producer',
+    target: '≥ 0.5×',
+    pass: (v) => v >= 0.5,
+  },
+  {
+    ratio: 'consumeVsKafkajsEachBatch',
+    goal: 'consume, trivial handler, vs raw kafkajs eachBatch',
+    target: '≥ 0.9×',
+    pass: (v) => v >= 0.9,
+  },
+  {
+    ratio: 'consumeVsNestTransport',
+    goal: "consume, trivial handler, vs Nest's Kafka transport",
+    target: '≥ 2×',
+    pass: (v) => v >= 2,
+  },
+  {
+    ratio: 'keyedConcurrencySpeedup',
+    goal: 'I/O-bound handler, concurrent vs one record at a time',
+    target: '≥ 10×',
+    pass: (v) => v >= 10,
+  },
+  { ratio: 'e2eP99Ms', goal: 'end-to-end p99 at 1,000 events/s', target: '≤ 20 ms', pass: (v) => v <= 20 },
+  {
+    ratio: 'routingCost50',
+    goal: '50 handlers in one group, slower than one handler by',
+    target: '≤ 10%',
+    pass: (v) => v <= 0.1,
+  },
+];
+
+export function goalsOf(ratios: Ratios): GoalResult[] {
+  return GOALS.map(({ ratio: key, goal, target, pass }) => {
+    const value = ratios[key];
+    return { ratio: key, goal, target, value, pass: value === null ? null : pass(value) };
+  });
+}
