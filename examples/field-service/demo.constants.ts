@@ -16,5 +16,8 @@ export const RUN_ID = randomUUID().slice(0, 8);
  */
 export const DEMO_TIMEOUT_MS = Number(process.env.DEMO_TIMEOUT_MS) || 120_000;
 
+/** Attempts the payment-recovery handler gets before its event is parked (the first one included). */
+export const PAYMENT_ATTEMPTS = 3;
+
 /** Signals Nest's shutdown hooks and the demo's own handler both react to. */
 export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;

@@ -1,11 +1,14 @@
 import { DeadLetterHeaders } from '../../src';
 import type { DemoReport } from './demo.report';
+import { PAYMENT_ATTEMPTS } from './demo.constants';
 import { FieldServiceEvent } from './field-service.events';
 
 interface HandlerExpectation {
   handler: string;
   receives: (eventName: string) => boolean;
   alwaysFails: boolean;
+  /** Calls per event: a handler that always fails is called once per attempt. */
+  attempts?: number;
 }
 
 /**
@@ -32,6 +35,7 @@ const HANDLER_EXPECTATIONS: readonly HandlerExpectation[] = [
     handler: 'PaymentRecoveryEventHandler.openDunningCase',
     receives: (name) => name === 'execution.job.payment_failed',
     alwaysFails: true,
+    attempts: PAYMENT_ATTEMPTS,
   },
 ];
 
@@ -43,9 +47,9 @@ export interface ExpectedDeliveries {
 export function expectedDeliveries(stream: readonly FieldServiceEvent[]): ExpectedDeliveries {
   const perHandler: Record<string, number> = {};
   let deadLetters = 0;
-  for (const { handler, receives, alwaysFails } of HANDLER_EXPECTATIONS) {
+  for (const { handler, receives, alwaysFails, attempts = 1 } of HANDLER_EXPECTATIONS) {
     const count = stream.filter((e) => receives(e.eventName)).length;
-    perHandler[handler] = count;
+    perHandler[handler] = count * attempts;
     if (alwaysFails) deadLetters += count;
   }
   return { perHandler, deadLetters };
