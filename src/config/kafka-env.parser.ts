@@ -3,8 +3,8 @@ import type { ConnectionOptions } from 'node:tls';
 import { KafkaConfigError } from '../errors/kafka-config.error';
 import { KafkaModuleOptions, SaslMechanismName } from '../interfaces/kafka-module-options.interface';
 import { invalidSetting, REDACTED } from '../kafka.messages';
+import { SASL_MECHANISMS } from './kafka-names';
 
-const SASL_MECHANISMS: readonly SaslMechanismName[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
 const TOPIC_VARIABLE = /^KAFKA_([A-Z0-9_]+)_TOPIC$/;
 /** KAFKA_<X>_TOPIC variables that are not domain mappings. */
 const NOT_DOMAINS = new Set(['DLQ']);

@@ -12,10 +12,7 @@ import { invalidSetting } from '../kafka.messages';
 import { resolveRetryPolicy } from '../consumer/retry-policy';
 import { ResolvedRetryPolicy, RetryOptions } from '../interfaces/retry-options.interface';
 import { parseKafkaEnv } from './kafka-env.parser';
-
-const SASL_MECHANISMS: readonly SaslMechanismName[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
-/** Kafka's own rule for topic names. */
-const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+import { isLegalTopicName, SASL_MECHANISMS } from './kafka-names';
 
 /**
  * Module options after the environment and the reference design's defaults are applied, validated.
@@ -152,7 +149,7 @@ function nonEmpty(value: string, setting: string): string {
 }
 
 function topicName(value: string, setting: string): string {
-  if (typeof value !== 'string' || !TOPIC_NAME.test(value) || value === '.' || value === '..') {
+  if (!isLegalTopicName(value)) {
     throw new KafkaConfigError(
       setting,
       invalidSetting(

@@ -1,8 +1,8 @@
+import { isLegalTopicName } from '../config/kafka-names';
 import { InvalidEventError } from '../errors/invalid-event.error';
 
 /** Event names: dot-separated words, as the routing rules expect; no spaces, control characters or wildcards. */
 const EVENT_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
-const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 const MAX_EVENT_NAME = 249;
 const MAX_HEADER_NAME = 256;
 const MAX_HEADER_VALUE = 16 * 1024;
@@ -30,7 +30,7 @@ export function validateOutgoingEvent(
         `(at most ${MAX_EVENT_NAME} characters), such as projects.service_order.created`,
     );
   }
-  if (topic !== undefined && (!TOPIC_NAME.test(topic) || topic === '.' || topic === '..')) {
+  if (topic !== undefined && !isLegalTopicName(topic)) {
     throw new InvalidEventError(`Invalid topic "${loggable(topic, 80)}" for event "${eventName}"`);
   }
   for (const [name, value] of Object.entries(headers ?? {})) {

@@ -185,7 +185,11 @@ export class KafkaProducerService {
       return records.map(() => ({ ok: false, error }));
     }
     const byTopic = new Map<string, number[]>();
-    records.forEach((r, position) => byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), position]));
+    records.forEach((r, position) => {
+      const positions = byTopic.get(r.topic);
+      if (positions) positions.push(position);
+      else byTopic.set(r.topic, [position]);
+    });
     await Promise.all(
       [...byTopic].map(async ([topic, topicPositions]) => {
         let groups: PartitionedMessages[];

@@ -1,0 +1,9 @@
+import { SaslMechanismName } from '../interfaces/kafka-module-options.interface';
+
+/** The SASL mechanisms that take a username and password. */
+export const SASL_MECHANISMS: readonly SaslMechanismName[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+
+/** Kafka's own rule for topic names: letters, digits, ".", "_", "-", at most 249, and not "." or "..". */
+export function isLegalTopicName(name: unknown): name is string {
+  return typeof name === 'string' && /^[a-zA-Z0-9._-]{1,249}$/.test(name) && name !== '.' && name !== '..';
+}
