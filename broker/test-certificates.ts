@@ -41,13 +41,8 @@ async function openssl(dir: string, ...args: string[]): Promise<void> {
   await run('openssl', args, { cwd: dir });
 }
 
-async function signed(
-  dir: string,
-  name: string,
-  subject: string,
-  ca: string,
-  extensions?: string,
-): Promise<void> {
+/** A new RSA key `<name>.key` and a signing request `<name>.csr` for `subject`. */
+async function keyAndRequest(dir: string, name: string, subject: string): Promise<void> {
   await openssl(
     dir,
     'req',
@@ -61,24 +56,22 @@ async function signed(
     '-subj',
     subject,
   );
+}
+
+async function signed(
+  dir: string,
+  name: string,
+  subject: string,
+  ca: string,
+  extensions?: string,
+): Promise<void> {
+  await keyAndRequest(dir, name, subject);
   const ext = extensions ? ['-extfile', `${name}.ext`] : [];
   if (extensions) await writeFile(join(dir, `${name}.ext`), extensions);
   await openssl(
     dir,
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}.pem`,
-    '-CAkey',
-    `${ca}.key`,
-    '-CAcreateserial',
-    '-out',
-    `${name}.pem`,
-    '-days',
-    '2',
-    ...ext,
+    ...['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial'],
+    ...['-out', `${name}.pem`, '-days', '2', ...ext],
   );
 }
 
@@ -108,19 +101,7 @@ export async function makeTestCertificates(dir: string): Promise<TestCertificate
   await writeFile(join(dir, 'ca.cnf'), CA_CONFIG);
   await writeFile(join(dir, 'index.txt'), '');
   await writeFile(join(dir, 'serial'), '01\n');
-  await openssl(
-    dir,
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'expired.key',
-    '-out',
-    'expired.csr',
-    '-subj',
-    '/CN=mtls-client',
-  );
+  await keyAndRequest(dir, 'expired', '/CN=mtls-client');
   await openssl(
     dir,
     'ca',

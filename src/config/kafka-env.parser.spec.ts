@@ -1,17 +1,7 @@
-import { KafkaConfigError } from '../errors/kafka-config.error';
+import { configError } from '../../test/support/config-error';
 import { parseBoolean, parseKafkaEnv } from './kafka-env.parser';
 
 const SECRET = 's3cr3t-PASSWORD-value';
-
-function configError(run: () => unknown): KafkaConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KafkaConfigError);
-    return error as KafkaConfigError;
-  }
-  throw new Error('expected a KafkaConfigError');
-}
 
 describe('parseKafkaEnv', () => {
   it('returns nothing for an environment without Kafka variables, so defaults can apply', () => {

@@ -1,20 +1,10 @@
-import { KafkaConfigError } from '../errors/kafka-config.error';
+import { configError } from '../../test/support/config-error';
 import { KafkaModuleOptions, SaslMechanismName } from '../interfaces/kafka-module-options.interface';
 import { resolveKafkaOptions } from './kafka-options.resolver';
 
 const SECRET = 's3cr3t-PASSWORD-value';
 const SASL_ENV = { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc', KAFKA_SASL_PASSWORD: SECRET };
 const SASL = { mechanism: 'plain' as SaslMechanismName, username: 'svc', password: SECRET };
-
-function configError(run: () => unknown): KafkaConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KafkaConfigError);
-    return error as KafkaConfigError;
-  }
-  throw new Error('expected a KafkaConfigError');
-}
 
 describe('resolveKafkaOptions', () => {
   describe('defaults of the reference design', () => {

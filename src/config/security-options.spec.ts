@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaConfigError } from '../errors/kafka-config.error';
+import { configError } from '../../test/support/config-error';
 import { parseKafkaEnv } from './kafka-env.parser';
 import { resolveKafkaOptions } from './kafka-options.resolver';
 
@@ -32,21 +32,16 @@ describe('security settings', () => {
   });
 
   it('names the variable, never the content, when a TLS file cannot be read', () => {
-    const error = (() => {
-      try {
-        parseKafkaEnv({
-          KAFKA_SSL_KEY: '/nowhere/key.pem',
-          KAFKA_SSL_CERT: PEM,
-          KAFKA_SSL_KEY_PASSWORD: 'pw-9c1',
-        });
-      } catch (e) {
-        return e as KafkaConfigError;
-      }
-    })();
-    expect(error).toBeInstanceOf(KafkaConfigError);
-    expect(error!.setting).toBe('KAFKA_SSL_KEY');
-    expect(error!.message).toMatch(/neither PEM text nor a readable file: "\/nowhere\/key.pem" \(ENOENT\)/);
-    expect(error!.message).not.toContain('pw-9c1');
+    const error = configError(() =>
+      parseKafkaEnv({
+        KAFKA_SSL_KEY: '/nowhere/key.pem',
+        KAFKA_SSL_CERT: PEM,
+        KAFKA_SSL_KEY_PASSWORD: 'pw-9c1',
+      }),
+    );
+    expect(error.setting).toBe('KAFKA_SSL_KEY');
+    expect(error.message).toMatch(/neither PEM text nor a readable file: "\/nowhere\/key.pem" \(ENOENT\)/);
+    expect(error.message).not.toContain('pw-9c1');
   });
 
   it('refuses contradictions: a certificate without its key, TLS material with KAFKA_SSL=false', () => {
