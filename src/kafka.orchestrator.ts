@@ -6,6 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { KafkaClient } from './client/kafka-client.factory';
+import { describeKafkaError } from './client/kafka-error.describer';
 import { ConsumerGroupRunner } from './consumer/consumer-group.runner';
 import { KafkaConsumerService } from './consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
@@ -32,7 +33,6 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   private closed = false;
   private startingUp?: Promise<void>;
   private missing: string[] = [];
-  private lastError?: string;
 
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
@@ -47,11 +47,6 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   /** Topics needed but missing at the last check (createTopics off). */
   get missingTopics(): string[] {
     return [...this.missing];
-  }
-
-  /** Why the last startup attempt failed, while it is being retried. */
-  get startupError(): string | undefined {
-    return this.lastError;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -97,15 +92,14 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
           await runner.start();
         }
       }
-      this.lastError = undefined;
       if (this.missing.length > 0) {
         this.logger.error(missingTopics(this.missing));
         retry = true;
       }
     } catch (error) {
-      this.lastError = error instanceof Error ? error.message : String(error);
+      const reason = describeKafkaError(error);
       this.logger.warn(
-        `Kafka at ${this.options.brokers.join(',')} is not reachable (${this.lastError}); retrying in ${this.retryDelay} ms`,
+        `Kafka at ${this.options.brokers.join(',')} is not reachable (${reason}); retrying in ${this.retryDelay} ms`,
       );
       retry = true;
     }
