@@ -109,6 +109,60 @@ describe('KafkaModule (no broker)', () => {
     expect((error as Error).message).toMatch(/WarehouseHandlers\.onMoved.*KAFKA_WAREHOUSE_TOPIC/);
   });
 
+  it('gives a group the module keyConcurrency unless its handlers set their own, and stops startup when they disagree', async () => {
+    @Injectable()
+    class RouteHandlers {
+      @EventHandler({ eventName: 'route.planned', topics: ['routes'] })
+      onPlanned() {}
+
+      @EventHandler({ eventName: 'route.started', topics: ['routes'], keyConcurrency: 16 })
+      onStarted() {}
+    }
+    moduleRef = await Test.createTestingModule({
+      imports: [KafkaModule.forRoot({ enabled: false, consumer: { keyConcurrency: 4 } })],
+      providers: [RouteHandlers],
+    }).compile();
+    await moduleRef.init();
+    const groups = moduleRef.get(EventHandlerRegistry).getGroups();
+    expect(Object.fromEntries(groups.map((g) => [g.handlers[0].id, g.keyConcurrency]))).toEqual({
+      'RouteHandlers.onPlanned': 4,
+      'RouteHandlers.onStarted': 16,
+    });
+
+    @Injectable()
+    class SharedGroupHandlers {
+      @EventHandler({ eventName: 'route.planned', topics: ['routes'], groupId: 'routes', keyConcurrency: 8 })
+      onPlanned() {}
+
+      @EventHandler({ eventName: 'route.started', topics: ['routes'], groupId: 'routes' })
+      onStarted() {}
+    }
+    const failing = await Test.createTestingModule({
+      imports: [KafkaModule.forRoot({ enabled: false })],
+      providers: [SharedGroupHandlers],
+    }).compile();
+    const error = await failing.init().catch((e: Error) => e);
+    expect(error).toBeInstanceOf(EventHandlerDefinitionError);
+    expect((error as Error).message).toContain('different keyConcurrency');
+    expect((error as Error).message).toContain('SharedGroupHandlers.onPlanned: 8');
+    expect((error as Error).message).toContain('SharedGroupHandlers.onStarted: 1');
+  });
+
+  it('stops startup for a keyConcurrency that is not a positive whole number, naming Class.method', async () => {
+    @Injectable()
+    class CrewHandlers {
+      @EventHandler({ eventName: 'crew.assigned', topics: ['crews'], keyConcurrency: 0 })
+      onAssigned() {}
+    }
+    const failing = await Test.createTestingModule({
+      imports: [KafkaModule.forRoot({ enabled: false })],
+      providers: [CrewHandlers],
+    }).compile();
+    const error = await failing.init().catch((e: Error) => e);
+    expect(error).toBeInstanceOf(KafkaConfigError);
+    expect((error as Error).message).toContain('@EventHandler CrewHandlers.onAssigned keyConcurrency=0');
+  });
+
   it('takes options from forRootAsync with injected dependencies; options win over the environment', async () => {
     process.env.KAFKA_CLIENT_ID = 'from-env';
     process.env.KAFKA_DLQ_TOPIC = 'dlq.from-env';

@@ -54,6 +54,7 @@ export function resolveKafkaOptions(
       sessionTimeout: positive(explicit.consumer?.sessionTimeout ?? 30_000, 'consumer.sessionTimeout'),
       heartbeatInterval: positive(explicit.consumer?.heartbeatInterval ?? 3000, 'consumer.heartbeatInterval'),
       concurrency: positive(explicit.consumer?.concurrency ?? 1, 'consumer.concurrency'),
+      keyConcurrency: positive(explicit.consumer?.keyConcurrency ?? 1, 'consumer.keyConcurrency'),
     },
     producer: {
       retries: positive(explicit.producer?.retries ?? 8, 'producer.retries'),
@@ -162,7 +163,7 @@ function topicName(value: string, setting: string): string {
   return value;
 }
 
-function positive(value: number, setting: string): number {
+export function positive(value: number, setting: string): number {
   if (!Number.isInteger(value) || value <= 0) {
     throw new KafkaConfigError(setting, invalidSetting(setting, value, 'must be a positive whole number'));
   }

@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { Consumer, EachBatchPayload } from 'kafkajs';
+import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { KafkaClient } from '../client/kafka-client.factory';
 import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
 import { ConsumerGroupState, ConsumerGroupStatus } from '../interfaces/consumer-group-status.interface';
 import { ConsumerGroupDefinition } from '../interfaces/event-handler-definition.interface';
 import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
+import { BatchProgress } from './batch-progress';
 import { EventDispatcher } from './event-dispatcher';
+import { runKeyOrdered } from './key-ordered.scheduler';
 
 const RESTART_BACKOFF_MS = { first: 1000, max: 30_000 };
 const AUTO_COMMIT_INTERVAL_MS = 1000;
@@ -18,6 +20,8 @@ const AUTO_COMMIT_INTERVAL_MS = 1000;
 export class ConsumerGroupRunner {
   private readonly logger: Logger;
   private readonly dispatcher: EventDispatcher;
+  /** A third of the heartbeat interval, so kafkajs' own throttle never makes a batch skip a beat. */
+  private readonly heartbeatEveryMs: number;
   private consumer?: Consumer;
   private state: ConsumerGroupState = 'idle';
   private lastError?: string;
@@ -36,6 +40,7 @@ export class ConsumerGroupRunner {
   ) {
     this.logger = new Logger(`KafkaConsumer:${definition.groupId}`);
     this.dispatcher = new EventDispatcher(definition, deadLetter, options.consumer.heartbeatInterval);
+    this.heartbeatEveryMs = Math.floor(options.consumer.heartbeatInterval / 3);
   }
 
   get groupId(): string {
@@ -147,26 +152,50 @@ export class ConsumerGroupRunner {
   }
 
   private async eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
-    const control = { heartbeat, shouldContinue: () => isRunning() && !isStale() };
-    for (const message of batch.messages) {
-      if (!control.shouldContinue()) return;
-      const outcome = await this.dispatcher.dispatch(batch.topic, batch.partition, message, control);
-      // Abandoned: the DLQ was down and the partition is going away. Leaving it unresolved keeps it uncommitted.
-      if (outcome === 'abandoned') return;
-      resolveOffset(message.offset);
-      if (this.definition.autoCommit) {
-        await commitOffsetsIfNecessary();
-      } else {
-        await consumer.commitOffsets([
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: (BigInt(message.offset) + 1n).toString(),
-          },
-        ]);
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    // A failed heartbeat means a rebalance: start nothing more, and rethrow it so kafkajs rejoins at once.
+    let lostMembership: unknown;
+    const control = {
+      heartbeat: () =>
+        heartbeat().catch((error: unknown) => {
+          lostMembership ??= error;
+          throw error;
+        }),
+      shouldContinue: () => lostMembership === undefined && isRunning() && !isStale(),
+    };
+    const { autoCommit, keyConcurrency } = this.definition;
+    const progress = new BatchProgress(
+      payload,
+      consumer,
+      autoCommit,
+      this.heartbeatEveryMs,
+      control.heartbeat,
+    );
+    const dispatch = (message: KafkaMessage) =>
+      this.dispatcher.dispatch(batch.topic, batch.partition, message, control);
+    try {
+      if (keyConcurrency > 1) {
+        await runKeyOrdered(batch.messages, {
+          limit: keyConcurrency,
+          keyOf: (message) => (message.key ? message.key.toString('latin1') : null),
+          // Abandoned: the DLQ was down and the partition is going away. Unresolved, it stays uncommitted.
+          run: async (message) => (await dispatch(message)) !== 'abandoned',
+          onFinished: (message) => void progress.finished(message.offset)?.catch(() => undefined),
+          shouldContinue: control.shouldContinue,
+        });
+        if (lostMembership !== undefined) throw lostMembership;
+        return;
       }
-      await heartbeat();
+      for (const message of batch.messages) {
+        if (!control.shouldContinue()) return;
+        if ((await dispatch(message)) === 'abandoned') return;
+        const beat = progress.finished(message.offset);
+        if (beat) await beat;
+        // Manual commits: the record is committed before the next one starts, as `autoCommit: false` promises.
+        if (!autoCommit) await progress.settle();
+      }
+    } finally {
+      await progress.close();
     }
   }
 

@@ -10,7 +10,15 @@ import {
 import { EventHeaders } from '../kafka.constants';
 import { decodeHeaders, eventNameFromBody, parseEventBody } from '../routing/event-record.parser';
 import { EventRouter } from '../routing/event-router';
-import { HandlerInvoker } from './handler-invoker';
+import { HandlerInvoker, RecordContext } from './handler-invoker';
+
+/** A record as the dispatcher received it, with its headers decoded once. */
+interface ReceivedRecord {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  headers: Record<string, string>;
+}
 
 export type DispatchOutcome = 'handled' | 'skipped' | 'parked' | 'abandoned';
 
@@ -38,7 +46,7 @@ export class EventDispatcher {
     heartbeatIntervalMs: number,
   ) {
     this.router = new EventRouter(group.handlers);
-    this.invoker = new HandlerInvoker(heartbeatIntervalMs);
+    this.invoker = new HandlerInvoker(heartbeatIntervalMs, group.handlers);
   }
 
   async dispatch(
@@ -52,25 +60,7 @@ export class EventDispatcher {
     let body: unknown;
     let parsed = false;
     let handlers: readonly EventHandlerDefinition[] = [];
-    const failure = (
-      reason: DeadLetterFailure['reason'],
-      error: unknown,
-      handler: string,
-      eventName?: string,
-    ): DeadLetterFailure => ({
-      topic,
-      partition,
-      offset: message.offset,
-      timestamp: message.timestamp,
-      reason,
-      error,
-      failedAt: new Date(),
-      groupId: this.group.groupId,
-      handler,
-      eventName,
-      correlationId: headers[EventHeaders.CORRELATION_ID] ?? correlationFromBody(body),
-      attempts: 1,
-    });
+    const record = { topic, partition, message, headers };
 
     try {
       if (!eventName) {
@@ -87,10 +77,14 @@ export class EventDispatcher {
     } catch (error) {
       if (!(error instanceof EventParseError)) throw error;
       const handlerIds = handlers.map((h) => h.id).join(',');
-      return this.park(message, [failure(error.reason, error, handlerIds, eventName)], control);
+      return this.park(
+        record,
+        [this.failure(record, body, error.reason, error, handlerIds, eventName, 1)],
+        control,
+      );
     }
 
-    const context = {
+    const context: RecordContext = {
       topic,
       headers,
       partition,
@@ -100,24 +94,33 @@ export class EventDispatcher {
       eventName,
       groupId: this.group.groupId,
     };
-    const outcomes = await Promise.all(
-      handlers.map((handler) => this.invoker.run(handler, body, context, control)),
-    );
-    if (outcomes.some((o) => o.status === 'abandoned')) return 'abandoned';
-    const failures: DeadLetterFailure[] = [];
-    outcomes.forEach((outcome, i) => {
+    const outcomes =
+      handlers.length === 1
+        ? [await this.invoker.run(handlers[0], body, context, control)]
+        : await Promise.all(handlers.map((handler) => this.invoker.run(handler, body, context, control)));
+    let failures: DeadLetterFailure[] | undefined;
+    for (let i = 0; i < outcomes.length; i++) {
+      const outcome = outcomes[i];
+      if (outcome.status === 'abandoned') return 'abandoned';
       if (outcome.status === 'failed') {
-        failures.push({
-          ...failure('handler-error', outcome.error, handlers[i].id, eventName),
-          attempts: outcome.attempts,
-        });
+        (failures ??= []).push(
+          this.failure(
+            record,
+            body,
+            'handler-error',
+            outcome.error,
+            handlers[i].id,
+            eventName,
+            outcome.attempts,
+          ),
+        );
       }
-    });
-    if (failures.length === 0) {
+    }
+    if (!failures) {
       this.counters.handled++;
       return 'handled';
     }
-    return this.park(message, failures, control);
+    return this.park(record, failures, control);
   }
 
   /** Ends handlers still running at the shutdown deadline; their records stay uncommitted. */
@@ -125,12 +128,38 @@ export class EventDispatcher {
     this.invoker.abortInFlight(reason);
   }
 
+  private failure(
+    record: ReceivedRecord,
+    body: unknown,
+    reason: DeadLetterFailure['reason'],
+    error: unknown,
+    handler: string,
+    eventName: string | undefined,
+    attempts: number,
+  ): DeadLetterFailure {
+    const { topic, partition, message, headers } = record;
+    return {
+      topic,
+      partition,
+      offset: message.offset,
+      timestamp: message.timestamp,
+      reason,
+      error,
+      failedAt: new Date(),
+      groupId: this.group.groupId,
+      handler,
+      eventName,
+      correlationId: headers[EventHeaders.CORRELATION_ID] ?? correlationFromBody(body),
+      attempts,
+    };
+  }
+
   private async park(
-    message: KafkaMessage,
+    record: ReceivedRecord,
     failures: DeadLetterFailure[],
     control: PartitionControl,
   ): Promise<DispatchOutcome> {
-    const parked = await this.deadLetter.park(message, failures, control);
+    const parked = await this.deadLetter.park(record.message, failures, control);
     if (!parked) return 'abandoned';
     this.counters.parked++;
     return 'parked';

@@ -3,6 +3,7 @@ import { EventContext } from '../interfaces/event-context.interface';
 import { EventHandlerDefinition } from '../interfaces/event-handler-definition.interface';
 import { PartitionControl } from '../interfaces/partition-control.interface';
 import { eventContextStorage } from './event-context.storage';
+import { InFlightWatch, WatchedAttempt } from './in-flight.watch';
 import { backoffDelay } from './retry-policy';
 
 export type HandlerOutcome =
@@ -11,10 +12,15 @@ export type HandlerOutcome =
   /** Given up without a verdict (partition lost, shutdown deadline): the record stays uncommitted. */
   | { status: 'abandoned'; attempts: number };
 
+/** What the dispatcher knows of a record before a handler runs: the context minus the per-attempt fields. */
+export type RecordContext = Omit<EventContext, 'handler' | 'attempt' | 'signal'>;
+
 /** Rejection reason used when the app's shutdown deadline cuts a handler short. */
 class ShutdownAbort extends Error {
   override readonly name = 'ShutdownAbort';
 }
+
+const OK_FIRST_TIME: HandlerOutcome = Object.freeze({ status: 'ok', attempts: 1 });
 
 /**
  * Runs one handler on one event: attempts with a timeout each, heartbeats while it works (so a handler slower
@@ -22,20 +28,27 @@ class ShutdownAbort extends Error {
  * too. It never moves on from the record: the caller resolves the offset only after a final outcome.
  */
 export class HandlerInvoker {
-  private readonly inFlight = new Set<(reason: Error) => void>();
+  private readonly watch: InFlightWatch;
 
-  constructor(private readonly heartbeatIntervalMs: number) {}
+  constructor(
+    private readonly heartbeatIntervalMs: number,
+    handlers: readonly EventHandlerDefinition[],
+  ) {
+    const limits = handlers.map((h) => h.timeoutMs).filter((ms) => ms > 0);
+    this.watch = new InFlightWatch(heartbeatIntervalMs, limits.length > 0 ? Math.min(...limits) : 0);
+  }
 
   async run(
     handler: EventHandlerDefinition,
     body: unknown,
-    context: Omit<EventContext, 'handler' | 'attempt' | 'signal'>,
+    record: RecordContext,
     control: PartitionControl,
   ): Promise<HandlerOutcome> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.attempt(handler, body, context, attempt, control);
-        return { status: 'ok', attempts: attempt };
+        const pending = this.attempt(handler, body, record, attempt, control);
+        if (pending) await pending;
+        return attempt === 1 ? OK_FIRST_TIME : { status: 'ok', attempts: attempt };
       } catch (error) {
         if (error instanceof ShutdownAbort) return { status: 'abandoned', attempts: attempt };
         if (attempt >= handler.retry.attempts || handler.isNonRetryable(error)) {
@@ -50,53 +63,50 @@ export class HandlerInvoker {
 
   /** Ends every attempt in flight as abandoned (their handlers' promises are no longer awaited). */
   abortInFlight(reason: string): void {
-    for (const abort of this.inFlight) abort(new ShutdownAbort(reason));
+    this.watch.cutAll(new ShutdownAbort(reason));
   }
 
-  private async attempt(
+  /**
+   * One call of the handler. A handler that returns without a promise is done at once: nothing is watched.
+   * The context's AbortSignal is made only when the handler reads it (creating one costs more than a
+   * trivial handler).
+   */
+  private attempt(
     handler: EventHandlerDefinition,
     body: unknown,
-    base: Omit<EventContext, 'handler' | 'attempt' | 'signal'>,
+    record: RecordContext,
     attempt: number,
     control: PartitionControl,
-  ): Promise<void> {
-    const abort = new AbortController();
-    // Each handler gets its own copy of the context, so one handler's edits never reach another.
-    const context: EventContext = {
-      ...base,
-      headers: { ...base.headers },
-      handler: handler.id,
-      attempt,
-      signal: abort.signal,
-    };
-    const beat = setInterval(() => void control.heartbeat().catch(() => undefined), this.heartbeatIntervalMs);
-    let timer: NodeJS.Timeout | undefined;
-    let cut!: (reason: Error) => void;
-    const interrupted = new Promise<never>((_, reject) => {
-      cut = (reason) => {
-        abort.abort(reason);
-        reject(reason);
+  ): Promise<void> | undefined {
+    const context = new AttemptContext(record, handler.id, attempt);
+    const result = eventContextStorage.run(context, () => handler.invoke(body, context));
+    if (!isThenable(result)) return undefined;
+    return new Promise<void>((resolve, reject) => {
+      const watched: WatchedAttempt = {
+        startedAt: Date.now(),
+        timeoutMs: handler.timeoutMs,
+        control,
+        cut: (reason) => {
+          const error =
+            reason === 'timed-out' ? new HandlerTimeoutError(handler.id, handler.timeoutMs) : reason;
+          context.abort(error);
+          this.watch.delete(watched);
+          reject(error);
+        },
       };
-    });
-    this.inFlight.add(cut);
-    if (handler.timeoutMs > 0) {
-      timer = setTimeout(
-        () => cut(new HandlerTimeoutError(handler.id, handler.timeoutMs)),
-        handler.timeoutMs,
+      this.watch.add(watched);
+      // The work may settle after a cut; settling an already settled promise does nothing, so no late rejection escapes.
+      result.then(
+        () => {
+          this.watch.delete(watched);
+          resolve();
+        },
+        (error: unknown) => {
+          this.watch.delete(watched);
+          reject(error);
+        },
       );
-    }
-    const work = eventContextStorage.run(context, () =>
-      Promise.resolve().then(() => handler.invoke(body, context)),
-    );
-    // The work may settle after a timeout or an abort; its late rejection must not become unhandled.
-    work.catch(() => undefined);
-    try {
-      await Promise.race([work, interrupted]);
-    } finally {
-      clearInterval(beat);
-      clearTimeout(timer);
-      this.inFlight.delete(cut);
-    }
+    });
   }
 
   /** Waits `ms` in heartbeat-sized steps; false if the partition is lost or a rebalance starts meanwhile. */
@@ -116,4 +126,59 @@ export class HandlerInvoker {
     }
     return control.shouldContinue();
   }
+}
+
+/**
+ * The context one attempt receives. Its AbortSignal is made on first read: creating one per attempt cost
+ * more than a trivial handler. `signal` is an accessor on the class, so a spread copy (`{ ...context }`)
+ * leaves it out; pass `context.signal` on explicitly.
+ */
+class AttemptContext implements EventContext {
+  readonly topic: string;
+  readonly headers: Record<string, string>;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly timestamp: string;
+  readonly eventName: string;
+  readonly groupId: string;
+  private controller?: AbortController;
+  private abortReason?: Error;
+
+  constructor(
+    record: RecordContext,
+    readonly handler: string,
+    readonly attempt: number,
+  ) {
+    this.topic = record.topic;
+    // Each attempt gets its own copy of the headers, so one handler's edits never reach another or a retry.
+    this.headers = { ...record.headers };
+    this.partition = record.partition;
+    this.offset = record.offset;
+    this.key = record.key;
+    this.timestamp = record.timestamp;
+    this.eventName = record.eventName;
+    this.groupId = record.groupId;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }

@@ -42,7 +42,7 @@ export class EventHandlerRegistry {
       byGroup.set(handler.groupId, [...(byGroup.get(handler.groupId) ?? []), handler]);
     }
     this.groups = [...byGroup].map(([groupId, handlers]) => {
-      for (const option of ['fromBeginning', 'autoCommit'] as const) {
+      for (const option of ['fromBeginning', 'autoCommit', 'keyConcurrency'] as const) {
         if (new Set(handlers.map((h) => h[option])).size > 1) {
           throw new EventHandlerDefinitionError(
             handlers[0].id,
@@ -60,6 +60,7 @@ export class EventHandlerRegistry {
         topics: [...new Set(handlers.flatMap((h) => [...h.topics]))].sort(),
         fromBeginning: handlers[0].fromBeginning,
         autoCommit: handlers[0].autoCommit,
+        keyConcurrency: handlers[0].keyConcurrency,
       };
     });
     return this.groups;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { nonNegative, retryPolicy } from '../config/kafka-options.resolver';
+import { nonNegative, positive, retryPolicy } from '../config/kafka-options.resolver';
 import { TopicResolver } from '../config/topic.resolver';
 import { nonRetryablePredicate } from '../consumer/retry-policy';
 import { EventHandlerDefinitionError } from '../errors/event-handler-definition.error';
@@ -84,6 +84,10 @@ export class KafkaExplorer implements OnModuleInit {
       groupId: options.groupId ?? `${this.options.clientId}.${className}.${methodName}`,
       fromBeginning: options.fromBeginning ?? false,
       autoCommit: options.autoCommit ?? true,
+      keyConcurrency: positive(
+        options.keyConcurrency ?? this.options.consumer.keyConcurrency,
+        `@EventHandler ${id} keyConcurrency`,
+      ),
       retry: retryPolicy(options.retry, this.options.retry, `@EventHandler ${id} retry`),
       timeoutMs: nonNegative(
         options.timeoutMs ?? this.options.handlerTimeoutMs,

@@ -12,6 +12,8 @@ export interface EventHandlerDefinition {
   readonly groupId: string;
   readonly fromBeginning: boolean;
   readonly autoCommit: boolean;
+  /** Records of one partition in flight at once (different keys only); 1 for offset order. */
+  readonly keyConcurrency: number;
   readonly retry: ResolvedRetryPolicy;
   /** Per-attempt time limit in ms; 0 for none. */
   readonly timeoutMs: number;
@@ -27,5 +29,6 @@ export interface ConsumerGroupDefinition {
   readonly topics: readonly string[];
   readonly fromBeginning: boolean;
   readonly autoCommit: boolean;
+  readonly keyConcurrency: number;
   readonly handlers: readonly EventHandlerDefinition[];
 }

@@ -19,4 +19,10 @@ export interface EventHandlerOptions {
   nonRetryable?: NonRetryableErrors;
   /** Per-attempt time limit in ms, over the module's `handlerTimeoutMs`; 0 for none. */
   timeoutMs?: number;
+  /**
+   * Records of one partition handled at once when their keys differ, up to this many; records with one key
+   * stay in order and the committed offset never passes an unfinished record. Over the module's
+   * `consumer.keyConcurrency` (default 1: one record at a time). Handlers sharing a group must agree.
+   */
+  keyConcurrency?: number;
 }

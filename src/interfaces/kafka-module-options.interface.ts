@@ -43,6 +43,13 @@ export interface KafkaConsumerOptions {
   heartbeatInterval?: number;
   /** Partitions of one group processed at the same time. Default 1. */
   concurrency?: number;
+  /**
+   * Records of one partition handled at the same time when their keys differ; records with the same key
+   * (and keyless records, among themselves) stay in order, and the committed offset never passes the
+   * lowest unfinished record. 1 (the default) handles a partition's records one at a time, in offset order.
+   * A handler's `keyConcurrency` overrides this.
+   */
+  keyConcurrency?: number;
 }
 
 export interface KafkaProducerOptions {
