@@ -1,12 +1,11 @@
 import type { EventHandlerOptions, KafkaModuleOptions } from '../src';
 
 /**
- * I/O-bound scenario, "concurrent" variant: the most concurrency the library offers today for one group
- * (partitions processed in parallel; records of a partition one at a time). When key-ordered concurrency
- * lands, switch it on here (module or handler options) and the speedup ratio measures it.
+ * I/O-bound scenario, "concurrent" variant: key-ordered concurrency inside each partition, records of one
+ * key still in order. The "one at a time" variant runs the same handler with the defaults.
  */
-export const IO_CONCURRENT_MODULE_OPTIONS: Partial<KafkaModuleOptions> = { consumer: { concurrency: 6 } };
-export const IO_CONCURRENT_HANDLER_OPTIONS: Partial<EventHandlerOptions> = {};
+export const IO_CONCURRENT_MODULE_OPTIONS: Partial<KafkaModuleOptions> = {};
+export const IO_CONCURRENT_HANDLER_OPTIONS: Partial<EventHandlerOptions> = { keyConcurrency: 32 };
 
 /** How the report names the "concurrent" configuration. */
 export function ioConcurrentDescription(): string {

@@ -13,6 +13,8 @@ const COMMIT_CHECK_MS = 200;
  */
 export class BatchProgress {
   private committing?: Promise<void>;
+  /** Finished but not yet resolved with kafkajs: resolving is deferred until something reads it. */
+  private unresolved?: string;
   private uncommitted?: string;
   private failure?: unknown;
   private lastBeat = Date.now();
@@ -27,7 +29,9 @@ export class BatchProgress {
   ) {
     if (autoCommit) {
       this.commitTimer = setInterval(() => {
-        if (!this.committing) this.track(this.payload.commitOffsetsIfNecessary());
+        if (this.committing) return;
+        this.resolve();
+        this.track(this.payload.commitOffsetsIfNecessary());
       }, COMMIT_CHECK_MS);
       this.commitTimer.unref();
     }
@@ -35,9 +39,10 @@ export class BatchProgress {
 
   /** The record at `offset` is handled or parked, and so is every record before it in the batch. */
   finished(offset: string): Promise<void> | undefined {
-    this.payload.resolveOffset(offset);
+    this.unresolved = offset;
     const now = Date.now();
     if (!this.autoCommit) {
+      this.resolve();
       this.uncommitted = offset;
       if (!this.committing) this.commitUncommitted();
     }
@@ -48,10 +53,18 @@ export class BatchProgress {
     return undefined;
   }
 
-  /** The batch is over: no more commit checks; then as `settle`. */
+  /** The batch is over: resolves the last finished record, stops the commit checks, then as `settle`. */
   async close(): Promise<void> {
     clearInterval(this.commitTimer);
+    this.resolve();
     await this.settle();
+  }
+
+  /** kafkajs' resolveOffset parses and adds Longs: once per commit check, not once per record. */
+  private resolve(): void {
+    if (this.unresolved === undefined) return;
+    this.payload.resolveOffset(this.unresolved);
+    this.unresolved = undefined;
   }
 
   /** Waits for the commits in flight (manual mode: up to the last finished record); rethrows their failure. */

@@ -152,7 +152,7 @@ export class ConsumerGroupRunner {
   }
 
   private async eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { batch, heartbeat, isRunning } = payload;
     // A failed heartbeat means a rebalance: start nothing more, and rethrow it so kafkajs rejoins at once.
     let lostMembership: unknown;
     const control = {
@@ -161,7 +161,9 @@ export class ConsumerGroupRunner {
           lostMembership ??= error;
           throw error;
         }),
-      shouldContinue: () => lostMembership === undefined && isRunning() && !isStale(),
+      // Not isStale(): it turns true only after consumer.seek(), which this library never calls, and asked
+      // per record it cost a string key and a map lookup.
+      shouldContinue: () => lostMembership === undefined && isRunning(),
     };
     const { autoCommit, keyConcurrency } = this.definition;
     const progress = new BatchProgress(

@@ -12,12 +12,11 @@ import { decodeHeaders, eventNameFromBody, parseEventBody } from '../routing/eve
 import { EventRouter } from '../routing/event-router';
 import { HandlerInvoker, RecordContext } from './handler-invoker';
 
-/** A record as the dispatcher received it, with its headers decoded once. */
+/** Where a record came from, for its DLQ failure description. */
 interface ReceivedRecord {
   topic: string;
   partition: number;
   message: KafkaMessage;
-  headers: Record<string, string>;
 }
 
 export type DispatchOutcome = 'handled' | 'skipped' | 'parked' | 'abandoned';
@@ -60,7 +59,6 @@ export class EventDispatcher {
     let body: unknown;
     let parsed = false;
     let handlers: readonly EventHandlerDefinition[] = [];
-    const record = { topic, partition, message, headers };
 
     try {
       if (!eventName) {
@@ -77,6 +75,7 @@ export class EventDispatcher {
     } catch (error) {
       if (!(error instanceof EventParseError)) throw error;
       const handlerIds = handlers.map((h) => h.id).join(',');
+      const record = { topic, partition, message };
       return this.park(
         record,
         [this.failure(record, body, error.reason, error, handlerIds, eventName, 1)],
@@ -93,6 +92,8 @@ export class EventDispatcher {
       timestamp: message.timestamp,
       eventName,
       groupId: this.group.groupId,
+      rawHeaders: message.headers,
+      shared: handlers.length > 1,
     };
     const outcomes =
       handlers.length === 1
@@ -105,7 +106,7 @@ export class EventDispatcher {
       if (outcome.status === 'failed') {
         (failures ??= []).push(
           this.failure(
-            record,
+            { topic, partition, message },
             body,
             'handler-error',
             outcome.error,
@@ -120,7 +121,7 @@ export class EventDispatcher {
       this.counters.handled++;
       return 'handled';
     }
-    return this.park(record, failures, control);
+    return this.park({ topic, partition, message }, failures, control);
   }
 
   /** Ends handlers still running at the shutdown deadline; their records stay uncommitted. */
@@ -137,7 +138,9 @@ export class EventDispatcher {
     eventName: string | undefined,
     attempts: number,
   ): DeadLetterFailure {
-    const { topic, partition, message, headers } = record;
+    const { topic, partition, message } = record;
+    // Decoded again: a handler may have edited the copy it was given.
+    const headers = decodeHeaders(message.headers);
     return {
       topic,
       partition,

@@ -1,3 +1,5 @@
+import { IHeaders } from 'kafkajs';
+import { decodeHeaders } from '../routing/event-record.parser';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error';
 import { EventContext } from '../interfaces/event-context.interface';
 import { EventHandlerDefinition } from '../interfaces/event-handler-definition.interface';
@@ -13,7 +15,12 @@ export type HandlerOutcome =
   | { status: 'abandoned'; attempts: number };
 
 /** What the dispatcher knows of a record before a handler runs: the context minus the per-attempt fields. */
-export type RecordContext = Omit<EventContext, 'handler' | 'attempt' | 'signal'>;
+export type RecordContext = Omit<EventContext, 'handler' | 'attempt' | 'signal'> & {
+  /** The record's headers as received, to decode a fresh copy from. */
+  rawHeaders: IHeaders | undefined;
+  /** More than one handler receives this record. */
+  shared: boolean;
+};
 
 /** Rejection reason used when the app's shutdown deadline cuts a handler short. */
 class ShutdownAbort extends Error {
@@ -151,8 +158,8 @@ class AttemptContext implements EventContext {
     readonly attempt: number,
   ) {
     this.topic = record.topic;
-    // Each attempt gets its own copy of the headers, so one handler's edits never reach another or a retry.
-    this.headers = { ...record.headers };
+    // One handler's edits never reach another handler or a retry: those get a copy of their own.
+    this.headers = attempt === 1 && !record.shared ? record.headers : decodeHeaders(record.rawHeaders);
     this.partition = record.partition;
     this.offset = record.offset;
     this.key = record.key;

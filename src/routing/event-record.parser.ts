@@ -9,7 +9,9 @@ const BODY_NAME_FIELDS = ['eventName', 'event_name', 'type'] as const;
 export function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
   const decoded: Record<string, string> = {};
   if (!headers) return decoded;
-  for (const [name, raw] of Object.entries(headers)) {
+  // for...in: Object.entries allocated an array per header, per record.
+  for (const name in headers) {
+    const raw = headers[name];
     const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
     if (value !== undefined) decoded[name] = value.toString();
   }

@@ -14,7 +14,9 @@ const MAX_CACHED_NAMES = 10_000;
 export class EventRouter<T extends Routable> {
   private readonly exact = new Map<string, T[]>();
   private readonly patterns: T[] = [];
-  private readonly cache = new Map<string, readonly T[]>();
+  // topic -> event name -> handlers: two lookups, and no key string to build per record.
+  private readonly cache = new Map<string, Map<string, readonly T[]>>();
+  private cachedNames = 0;
   private readonly order = new Map<T, number>();
 
   constructor(handlers: readonly T[]) {
@@ -32,8 +34,8 @@ export class EventRouter<T extends Routable> {
 
   /** Handlers whose pattern matches `eventName` and which subscribe to `topic`, in declaration order. */
   route(eventName: string, topic: string): readonly T[] {
-    const key = `${topic}\u0000${eventName}`;
-    const cached = this.cache.get(key);
+    let byName = this.cache.get(topic);
+    const cached = byName?.get(eventName);
     if (cached) return cached;
     const exact = this.exact.get(eventName) ?? [];
     const wildcard = this.patterns.filter((h) => h.pattern.matches(eventName));
@@ -41,8 +43,14 @@ export class EventRouter<T extends Routable> {
     const matched = candidates
       .filter((h) => h.topics.has(topic))
       .sort((a, b) => this.order.get(a)! - this.order.get(b)!);
-    if (this.cache.size >= MAX_CACHED_NAMES) this.cache.clear();
-    this.cache.set(key, matched);
+    if (this.cachedNames >= MAX_CACHED_NAMES) {
+      this.cache.clear();
+      this.cachedNames = 0;
+      byName = undefined;
+    }
+    if (!byName) this.cache.set(topic, (byName = new Map()));
+    byName.set(eventName, matched);
+    this.cachedNames++;
     return matched;
   }
 }

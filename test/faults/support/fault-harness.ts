@@ -28,8 +28,8 @@ export function eventIds(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
 }
 
-export function faultEvent(id: string, eventName = 'fault.event'): Message {
-  return { key: id, value: JSON.stringify({ id }), headers: { 'event-name': eventName, 'event-id': id } };
+export function faultEvent(id: string, eventName = 'fault.event', key = id): Message {
+  return { key, value: JSON.stringify({ id }), headers: { 'event-name': eventName, 'event-id': id } };
 }
 
 /**

@@ -10,6 +10,8 @@ export interface FaultAppEnv {
   FAULT_GROUP: string;
   FAULT_LOG: string;
   FAULT_HANDLER_DELAY_MS?: string;
+  FAULT_KEY_CONCURRENCY?: string;
+  FAULT_HANDLER_DELAY_SPREAD_MS?: string;
 }
 
 /** One replica of the fault app, in its own process. */
@@ -57,6 +59,8 @@ export function faultReplica(
   t: { topic: string; dlqTopic: string; groupId: string; logDir: string },
   n: number,
   handlerDelayMs: number,
+  keyConcurrency = 1,
+  delaySpreadMs = 0,
 ): FaultApp {
   return new FaultApp({
     KAFKA_BROKERS: brokers.join(','),
@@ -65,5 +69,7 @@ export function faultReplica(
     FAULT_GROUP: t.groupId,
     FAULT_LOG: join(t.logDir, `replica-${n}.log`),
     FAULT_HANDLER_DELAY_MS: String(handlerDelayMs),
+    FAULT_KEY_CONCURRENCY: String(keyConcurrency),
+    FAULT_HANDLER_DELAY_SPREAD_MS: String(delaySpreadMs),
   });
 }

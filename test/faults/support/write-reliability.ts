@@ -10,6 +10,7 @@ import { RESULTS_DIR } from './fault-report';
 const DOCS = join(__dirname, '..', '..', '..', 'docs');
 const SCENARIOS = [
   'sigkill',
+  'sigkill-keyed',
   'scale-out',
   'sigterm',
   'broker-restart',
