@@ -83,10 +83,10 @@ export class KafkaProducerService {
     const record = { topic: prepared.topic, message: prepared.message };
     if (!this.batcher) {
       const [written] = await this.write([record], eventName);
-      return { ...prepared.meta, sent: true, ...written };
+      return sentMetadata(prepared.meta, written);
     }
     try {
-      return { ...prepared.meta, sent: true, ...(await this.batcher.add(record)) };
+      return sentMetadata(prepared.meta, await this.batcher.add(record));
     } catch (error) {
       throw new KafkaSendError(eventName, record.topic, sendFailed(eventName, record.topic, error), {
         cause: error,
@@ -108,7 +108,7 @@ export class KafkaProducerService {
       prepared.map((p) => ({ topic: p.topic, message: p.message })),
       [...new Set(prepared.map((p) => p.meta.eventName))].join(', '),
     );
-    return prepared.map((p, i) => ({ ...p.meta, sent: true, ...written[i] }));
+    return prepared.map((p, i) => sentMetadata(p.meta, written[i]));
   }
 
   /** Raw records (already built headers and bytes): the dead-letter publisher's path to the same producer. */
@@ -210,8 +210,13 @@ export class KafkaProducerService {
                 acks: -1,
                 compression: this.compression,
               });
+              const base = Number(result.baseOffset ?? '-1');
+              // Offsets stay exact as Numbers below 2^53; BigInt per record only beyond that.
+              const exact = Number.isSafeInteger(base + callers.length);
               callers.forEach((position, i) => {
-                const offset = (BigInt(result.baseOffset ?? '-1') + BigInt(i)).toString();
+                const offset = exact
+                  ? String(base + i)
+                  : (BigInt(result.baseOffset ?? '-1') + BigInt(i)).toString();
                 outcomes[position] = { ok: true, value: { partition, offset } };
               });
             } catch (error) {
@@ -244,10 +249,12 @@ export class KafkaProducerService {
     const key = options.key ?? null;
     const value = Buffer.isBuffer(payload) ? payload : JSON.stringify(payload ?? null);
     // Refused here, with a named error, rather than by the broker after the producer's retries.
-    const bytes =
-      (key === null ? 0 : Buffer.byteLength(key)) + Buffer.byteLength(value) + headersSize(headers) + 64;
-    if (bytes > this.options.producer.maxRecordBytes) {
-      throw new EventTooLargeError(eventName, bytes, this.options.producer.maxRecordBytes);
+    const limit = this.options.producer.maxRecordBytes;
+    // A UTF-8 byte is at most 3 per UTF-16 unit: only a record that might be too large is measured exactly.
+    if (upperBoundBytes(key, value, headers) > limit) {
+      const bytes =
+        (key === null ? 0 : Buffer.byteLength(key)) + Buffer.byteLength(value) + headersSize(headers) + 64;
+      if (bytes > limit) throw new EventTooLargeError(eventName, bytes, limit);
     }
     return {
       topic,
@@ -255,4 +262,26 @@ export class KafkaProducerService {
       meta: { eventName, eventId, correlationId, topic },
     };
   }
+}
+
+function sentMetadata(meta: PreparedEvent['meta'], written: WrittenRecord): SentEventMetadata {
+  return {
+    sent: true,
+    eventName: meta.eventName,
+    eventId: meta.eventId,
+    correlationId: meta.correlationId,
+    topic: meta.topic,
+    partition: written.partition,
+    offset: written.offset,
+  };
+}
+
+function upperBoundBytes(
+  key: string | Buffer | null,
+  value: string | Buffer,
+  headers: Record<string, string>,
+): number {
+  let bound = (key === null ? 0 : key.length * 3) + value.length * 3 + 64;
+  for (const name in headers) bound += (name.length + headers[name].length) * 3 + 8;
+  return bound;
 }

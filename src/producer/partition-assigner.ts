@@ -1,4 +1,5 @@
-import { Message, Partitioners, PartitionMetadata } from 'kafkajs';
+import { Message, PartitionMetadata } from 'kafkajs';
+import { KeyPartitioner } from './key-partitioner';
 
 const METADATA_TTL_MS = 30_000;
 
@@ -11,7 +12,7 @@ export interface PartitionedMessages {
 }
 
 /**
- * Chooses each record's partition before it reaches kafkajs, with kafkajs' own default partitioner
+ * Chooses each record's partition before it reaches kafkajs, as kafkajs' default partitioner does
  * (Java-compatible murmur2 on the key; round-robin over partitions with a leader for keyless records).
  *
  * Why: a kafkajs send that spans several leaders can resolve successfully while dropping the records of a
@@ -20,26 +21,32 @@ export interface PartitionedMessages {
  * gives every record its exact offset.
  */
 export class PartitionAssigner {
-  private readonly partitioner = Partitioners.DefaultPartitioner();
-  private readonly metadata = new Map<string, { partitions: PartitionMetadata[]; fetchedAt: number }>();
+  private readonly metadata = new Map<string, { partitioner: KeyPartitioner; fetchedAt: number }>();
 
   constructor(private readonly fetchPartitions: (topic: string) => Promise<PartitionMetadata[]>) {}
 
   /** Groups records by topic and partition, keeping their order within each partition. */
   async assign(records: readonly { topic: string; message: Message }[]): Promise<PartitionedMessages[]> {
-    const metadata = new Map<string, PartitionMetadata[]>();
+    const partitioners = new Map<string, KeyPartitioner>();
     for (const topic of new Set(records.map((r) => r.topic)))
-      metadata.set(topic, await this.partitions(topic));
-    const groups = new Map<string, PartitionedMessages>();
+      partitioners.set(topic, await this.partitioner(topic));
+    const groups: PartitionedMessages[] = [];
+    // topic -> partition -> its group
+    const index = new Map<string, Map<number, PartitionedMessages>>();
     records.forEach(({ topic, message }, position) => {
-      const partition = this.partitioner({ topic, partitionMetadata: metadata.get(topic)!, message });
-      const key = `${topic}\u0000${partition}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { topic, partition, messages: [], positions: [] }));
+      const partition = partitioners.get(topic)!.partition(message);
+      let byPartition = index.get(topic);
+      if (!byPartition) index.set(topic, (byPartition = new Map()));
+      let group = byPartition.get(partition);
+      if (!group) {
+        group = { topic, partition, messages: [], positions: [] };
+        byPartition.set(partition, group);
+        groups.push(group);
+      }
       group.messages.push({ ...message, partition });
       group.positions.push(position);
     });
-    return [...groups.values()];
+    return groups;
   }
 
   /** Forgets a topic's partitions, so the next send reads them again (after an error, or a topic change). */
@@ -47,12 +54,13 @@ export class PartitionAssigner {
     this.metadata.delete(topic);
   }
 
-  private async partitions(topic: string): Promise<PartitionMetadata[]> {
+  private async partitioner(topic: string): Promise<KeyPartitioner> {
     const cached = this.metadata.get(topic);
-    if (cached && Date.now() - cached.fetchedAt < METADATA_TTL_MS) return cached.partitions;
+    if (cached && Date.now() - cached.fetchedAt < METADATA_TTL_MS) return cached.partitioner;
     const partitions = await this.fetchPartitions(topic);
     if (partitions.length === 0) throw new Error(`Topic ${topic} has no partitions (does it exist?)`);
-    this.metadata.set(topic, { partitions, fetchedAt: Date.now() });
-    return partitions;
+    const partitioner = new KeyPartitioner(partitions);
+    this.metadata.set(topic, { partitioner, fetchedAt: Date.now() });
+    return partitioner;
   }
 }
