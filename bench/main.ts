@@ -5,7 +5,7 @@
  * writes bench/results/<timestamp>.json, bench/results/latest.json, bench/results/latest.svg and
  * docs/benchmarks.md. A benchmark, not a test: CI does not run it.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { DEFAULT_KAFKA_VERSION, KafkaCluster, resolveKafkaJars, startKafkaCluster } from '../broker';
@@ -25,6 +25,7 @@ import { killWorkers } from './worker.process';
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
 const DOCS_FILE = join(ROOT, 'docs', 'benchmarks.md');
+const ANALYSIS_FILE = join(ROOT, 'bench', 'analysis.md');
 
 const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
@@ -161,7 +162,8 @@ async function writeReports(results: BenchResults, config: BenchConfig): Promise
   const subtitle = `${m.cpus} cores · Node ${m.node} · Kafka ${m.broker.version} · ${results.command}`;
   writeFileSync(join(RESULTS_DIR, 'latest.svg'), throughputChart(results.scenarios, subtitle));
   // Formatted as `npm run lint` (prettier --check .) expects every Markdown file of the repository to be.
-  const markdown = markdownReport(results, config, '../bench/results/latest.svg');
+  const analysis = existsSync(ANALYSIS_FILE) ? readFileSync(ANALYSIS_FILE, 'utf8') : undefined;
+  const markdown = markdownReport(results, config, '../bench/results/latest.svg', analysis);
   const style = (await resolveConfig(DOCS_FILE)) ?? {};
   writeFileSync(DOCS_FILE, await format(markdown, { ...style, filepath: DOCS_FILE }));
 }

@@ -164,7 +164,16 @@ function failures(scenarios: ScenarioSummary[]): string[] {
   return out;
 }
 
-export function markdownReport(results: BenchResults, config: BenchConfig, chartPath: string): string {
+/**
+ * `analysis`: the hand-written reading of the figures (bench/analysis.md), placed after the profiles: what
+ * holds back the goals a run misses. It is prose about one run; rewrite it when the figures move.
+ */
+export function markdownReport(
+  results: BenchResults,
+  config: BenchConfig,
+  chartPath: string,
+  analysis?: string,
+): string {
   const m = results.machine;
   const quick = results.mode === 'quick';
   const lines: string[] = [
@@ -231,6 +240,16 @@ export function markdownReport(results: BenchResults, config: BenchConfig, chart
     lines.push(...(scenario.id === 'e2e' ? latencyTable(scenario) : throughputTable(scenario)), '');
   }
   lines.push('## Where the library spends its time', '', ...profileSection(results.profiles), '');
+  if (analysis) {
+    lines.push(
+      '## What holds the missed goals back',
+      '',
+      '_Written by hand in `bench/analysis.md` from the figures and profiles of the run above._',
+      '',
+      analysis.trim(),
+      '',
+    );
+  }
   lines.push('## Method', '', ...results.notes.map((note) => `- ${note}`), '');
   const failed = failures(results.scenarios);
   if (failed.length > 0) lines.push('## Failed runs', '', ...failed, '');

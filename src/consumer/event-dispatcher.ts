@@ -10,7 +10,7 @@ import {
 import { EventHeaders } from '../kafka.constants';
 import { decodeHeaders, eventNameFromBody, parseEventBody } from '../routing/event-record.parser';
 import { EventRouter } from '../routing/event-router';
-import { HandlerInvoker, RecordContext } from './handler-invoker';
+import { HandlerInvoker, HandlerOutcome, RecordContext } from './handler-invoker';
 
 /** Where a record came from, for its DLQ failure description. */
 interface ReceivedRecord {
@@ -95,10 +95,16 @@ export class EventDispatcher {
       rawHeaders: message.headers,
       shared: handlers.length > 1,
     };
-    const outcomes =
-      handlers.length === 1
-        ? [await this.invoker.run(handlers[0], body, context, control)]
-        : await Promise.all(handlers.map((handler) => this.invoker.run(handler, body, context, control)));
+    let outcomes: HandlerOutcome[];
+    if (handlers.length === 1) {
+      const only = this.invoker.run(handlers[0], body, context, control);
+      // A handler that finished synchronously costs no await (and no promise) here.
+      outcomes = [only instanceof Promise ? await only : only];
+    } else {
+      outcomes = await Promise.all(
+        handlers.map((handler) => this.invoker.run(handler, body, context, control)),
+      );
+    }
     let failures: DeadLetterFailure[] | undefined;
     for (let i = 0; i < outcomes.length; i++) {
       const outcome = outcomes[i];

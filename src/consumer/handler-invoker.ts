@@ -45,25 +45,51 @@ export class HandlerInvoker {
     this.watch = new InFlightWatch(heartbeatIntervalMs, limits.length > 0 ? Math.min(...limits) : 0);
   }
 
-  async run(
+  /**
+   * The first attempt runs without an async frame of its own (most records succeed the first time, and every
+   * promise costs more while AsyncLocalStorage is on); retries go through `retry`.
+   */
+  run(
     handler: EventHandlerDefinition,
     body: unknown,
     record: RecordContext,
     control: PartitionControl,
+  ): Promise<HandlerOutcome> | HandlerOutcome {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.attempt(handler, body, record, 1, control);
+    } catch (error) {
+      return this.retry(handler, body, record, control, error);
+    }
+    if (!pending) return OK_FIRST_TIME;
+    return pending.then(
+      () => OK_FIRST_TIME,
+      (error: unknown) => this.retry(handler, body, record, control, error),
+    );
+  }
+
+  /** After attempt 1 failed with `error`: more attempts with backoff, or the verdict. */
+  private async retry(
+    handler: EventHandlerDefinition,
+    body: unknown,
+    record: RecordContext,
+    control: PartitionControl,
+    error: unknown,
   ): Promise<HandlerOutcome> {
-    for (let attempt = 1; ; attempt++) {
+    for (let failed = 1; ; failed++) {
+      if (error instanceof ShutdownAbort) return { status: 'abandoned', attempts: failed };
+      if (failed >= handler.retry.attempts || handler.isNonRetryable(error)) {
+        return { status: 'failed', error, attempts: failed };
+      }
+      if (!(await this.pause(backoffDelay(failed, handler.retry), control))) {
+        return { status: 'abandoned', attempts: failed };
+      }
       try {
-        const pending = this.attempt(handler, body, record, attempt, control);
+        const pending = this.attempt(handler, body, record, failed + 1, control);
         if (pending) await pending;
-        return attempt === 1 ? OK_FIRST_TIME : { status: 'ok', attempts: attempt };
-      } catch (error) {
-        if (error instanceof ShutdownAbort) return { status: 'abandoned', attempts: attempt };
-        if (attempt >= handler.retry.attempts || handler.isNonRetryable(error)) {
-          return { status: 'failed', error, attempts: attempt };
-        }
-        if (!(await this.pause(backoffDelay(attempt, handler.retry), control))) {
-          return { status: 'abandoned', attempts: attempt };
-        }
+        return { status: 'ok', attempts: failed + 1 };
+      } catch (next) {
+        error = next;
       }
     }
   }
