@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { ScenarioResult } from './fault-harness';
 import { RESULTS_DIR } from './fault-report';
 
@@ -53,8 +54,13 @@ const md = join(DOCS, 'reliability.md');
 const text = readFileSync(md, 'utf8');
 const start = '<!-- RESULTS:START -->';
 const end = '<!-- RESULTS:END -->';
-writeFileSync(
-  md,
-  `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`,
-);
-console.log(table);
+const updated = `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`;
+
+// Formatted as `npm run lint` (prettier --check .) expects every Markdown file of the repository to be.
+async function write(): Promise<void> {
+  const style = (await resolveConfig(md)) ?? {};
+  writeFileSync(md, await format(updated, { ...style, filepath: md }));
+  console.log(table);
+}
+
+void write();
