@@ -114,7 +114,13 @@ describe('key-ordered concurrency (keyConcurrency)', () => {
         events.map((payload) => ({ eventName: 'step.done', payload, options: { key: payload.key } })),
       );
 
-    await waitFor(() => steps.started.length >= events.length, `${events.length} records handled`, 60_000);
+    // Every record handled: all but the poison one finished, and nothing is still running.
+    await waitFor(
+      () => steps.finished.length >= events.length - 1 && steps.inFlight === 0,
+      `${events.length} records handled (finished ${steps.finished.length})`,
+      60_000,
+    );
+    expect(steps.started).toHaveLength(events.length);
     // Each key's records started one after another, in the order they were sent.
     for (const [key, seqs] of perKey(steps.started)) {
       expect({ key, seqs }).toEqual({ key, seqs: [...Array(15).keys()] });
