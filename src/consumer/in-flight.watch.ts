@@ -6,7 +6,7 @@ export interface WatchedAttempt {
   /** 0 for no limit. */
   readonly timeoutMs: number;
   readonly control: PartitionControl;
-  /** Ends the attempt: `timedOut` when its limit passed, with the reason otherwise. */
+  /** Ends the attempt: `'timed-out'` when its limit passed, with the reason otherwise. Called once at most. */
   readonly cut: (reason: Error | 'timed-out') => void;
 }
 
@@ -48,9 +48,11 @@ export class InFlightWatch {
     this.attempts.delete(attempt);
   }
 
-  /** Cuts every attempt in flight with `reason`. */
+  /** Cuts every attempt in flight with `reason`; each is cut once and no longer watched. */
   cutAll(reason: Error): void {
-    for (const attempt of [...this.attempts]) attempt.cut(reason);
+    const attempts = [...this.attempts];
+    this.attempts.clear();
+    for (const attempt of attempts) attempt.cut(reason);
   }
 
   private tick(): void {
@@ -64,7 +66,11 @@ export class InFlightWatch {
     if (beat) this.lastBeat = now;
     const beaten = new Set<PartitionControl>();
     for (const attempt of [...this.attempts]) {
-      if (attempt.timeoutMs > 0 && now - attempt.startedAt >= attempt.timeoutMs) attempt.cut('timed-out');
+      if (attempt.timeoutMs > 0 && now - attempt.startedAt >= attempt.timeoutMs) {
+        this.attempts.delete(attempt);
+        attempt.cut('timed-out');
+        continue;
+      }
       if (beat && !beaten.has(attempt.control)) {
         beaten.add(attempt.control);
         attempt.control.heartbeat().catch(() => undefined);
