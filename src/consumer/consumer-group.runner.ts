@@ -7,6 +7,7 @@ import { ConsumerGroupDefinition } from '../interfaces/event-handler-definition.
 import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
 import { BatchProgress } from './batch-progress';
 import { EventDispatcher } from './event-dispatcher';
+import { heartbeatCadence } from './in-flight.watch';
 import { runKeyOrdered } from './key-ordered.scheduler';
 
 const RESTART_BACKOFF_MS = { first: 1000, max: 30_000 };
@@ -20,7 +21,6 @@ const AUTO_COMMIT_INTERVAL_MS = 1000;
 export class ConsumerGroupRunner {
   private readonly logger: Logger;
   private readonly dispatcher: EventDispatcher;
-  /** A third of the heartbeat interval, so kafkajs' own throttle never makes a batch skip a beat. */
   private readonly heartbeatEveryMs: number;
   private consumer?: Consumer;
   private state: ConsumerGroupState = 'idle';
@@ -40,7 +40,7 @@ export class ConsumerGroupRunner {
   ) {
     this.logger = new Logger(`KafkaConsumer:${definition.groupId}`);
     this.dispatcher = new EventDispatcher(definition, deadLetter, options.consumer.heartbeatInterval);
-    this.heartbeatEveryMs = Math.floor(options.consumer.heartbeatInterval / 3);
+    this.heartbeatEveryMs = heartbeatCadence(options.consumer.heartbeatInterval);
   }
 
   get groupId(): string {

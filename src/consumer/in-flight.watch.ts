@@ -10,6 +10,14 @@ export interface WatchedAttempt {
   readonly cut: (reason: Error | 'timed-out') => void;
 }
 
+/**
+ * How often the library asks kafkajs for a heartbeat: a third of the interval, so kafkajs' own throttle (one
+ * per interval) lining up with ours never makes a beat slip to the next interval.
+ */
+export function heartbeatCadence(heartbeatIntervalMs: number): number {
+  return Math.floor(heartbeatIntervalMs / 3);
+}
+
 /** Finest and coarsest tick; the tick is a quarter of the smallest handler timeout in between. */
 const TICK_MS = { min: 5, max: 50 };
 
@@ -31,8 +39,7 @@ export class InFlightWatch {
       TICK_MS.max,
       Math.max(TICK_MS.min, Math.floor((smallestTimeoutMs || Infinity) / 4)),
     );
-    // A third of the interval, so a beat is never skipped by kafkajs' own throttle lining up with ours.
-    this.beatEveryMs = Math.max(this.tickMs, Math.floor(heartbeatIntervalMs / 3));
+    this.beatEveryMs = Math.max(this.tickMs, heartbeatCadence(heartbeatIntervalMs));
   }
 
   add(attempt: WatchedAttempt): void {
