@@ -1,7 +1,36 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The layers of src/, top to bottom (docs/architecture.md). A file imports only from layers below its own;
+ * folders on one layer (producer, consumer, dead-letter, admin) do not import each other.
+ */
+const LAYERS = [
+  ['src/index.ts'],
+  ['src/kafka.module.ts'],
+  ['src/kafka-module-definition.ts', 'src/kafka.orchestrator.ts'],
+  ['src/discovery', 'src/health', 'src/decorators'],
+  ['src/consumer', 'src/producer', 'src/dead-letter', 'src/admin'],
+  ['src/routing', 'src/config', 'src/context'],
+  ['src/client'],
+  ['src/errors', 'src/interfaces', 'src/kafka.constants.ts', 'src/kafka.messages.ts'],
+];
+const asZonePath = (path) => (path.endsWith('.ts') ? `./${path}` : `./${path}/**`);
+const zones = LAYERS.flatMap((layer, level) =>
+  layer.flatMap((target) =>
+    [
+      ...LAYERS.slice(0, level).flat(),
+      ...(level === LAYERS.length - 1 ? [] : layer.filter((sibling) => sibling !== target)),
+    ].map((from) => ({
+      target: asZonePath(target),
+      from: asZonePath(from),
+      message: 'imports run down the layers of docs/architecture.md, never up or across one layer',
+    })),
+  ),
+);
 
 export default tseslint.config(
   { ignores: ['dist/', 'coverage/', 'node_modules/', '.kafka/', 'bench/results/'] },
@@ -17,6 +46,24 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })] },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { zones }],
+      // kafkajs lives behind the client port: only its adapter imports it.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'kafkajs', message: 'only src/client/kafkajs/ imports kafkajs (the client port)' }],
+        },
+      ],
+    },
+  },
+  { files: ['src/client/kafkajs/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   {
     // The reference design's examples, kept verbatim: they prove its code works unchanged.
     files: ['test/reference/**/*.ts'],

@@ -27,16 +27,10 @@ import {
 
 /** The library's own kafkajs client, with its requests counted. */
 function countingClientFactory(counter: RequestCounter): KafkaClientFactory {
-  return {
-    create(options) {
-      const client = new KafkajsClientFactory().create(options);
-      return {
-        producer: (config) => counter.watchProducer(client.producer(config)),
-        consumer: (config) => counter.watchConsumer(client.consumer(config)),
-        admin: (config) => client.admin(config),
-      };
-    },
-  };
+  return new KafkajsClientFactory({
+    producer: (producer) => counter.watchProducer(producer),
+    consumer: (consumer) => counter.watchConsumer(consumer),
+  });
 }
 
 /** A Nest application context with KafkaModule.forRoot on the run's topic and the given handler providers. */

@@ -1,15 +1,11 @@
+// The public API: what an app imports, calls, catches or types against. Everything else is internal.
 export { KafkaModule } from './kafka.module';
-export { KAFKA_MODULE_OPTIONS } from './kafka-module-definition';
 export { EventHandler } from './decorators/event-handler.decorator';
 export { KafkaProducerService } from './producer/kafka-producer.service';
 export { KafkaConsumerService } from './consumer/kafka-consumer.service';
 export { EventHandlerRegistry } from './discovery/event-handler.registry';
 export { KafkaHealthIndicator } from './health/kafka.health';
-export { KafkajsClientFactory } from './client/kafka-client.factory';
-export type { KafkaClient, KafkaClientFactory } from './client/kafka-client.factory';
-export { parseKafkaEnv } from './config/kafka-env.parser';
 export { resolveKafkaOptions } from './config/kafka-options.resolver';
-export { compileEventPattern } from './routing/event-pattern';
 export {
   DEFAULT_BROKERS,
   DEFAULT_CLIENT_ID,
@@ -21,8 +17,21 @@ export {
 export * from './errors';
 export type * from './interfaces/event-context.interface';
 export type * from './interfaces/event-handler-options.interface';
-export type * from './interfaces/event-handler-definition.interface';
+export type * from './interfaces/event-handler-info.interface';
 export type * from './interfaces/consumer-group-status.interface';
-export type * from './interfaces/kafka-module-options.interface';
+export type * from './interfaces/kafka-connection-options.interface';
+export type * from './interfaces/retry-options.interface';
 export type * from './interfaces/send-options.interface';
-export type { DeadLetterReason } from './dead-letter/dead-letter.headers';
+export type { DeadLetterReason } from './interfaces/dead-letter.interface';
+export type * from './config/kafka-module-options.interface';
+
+// The client port, for a client other than kafkajs (module option `clientFactory`).
+export { KafkajsClientFactory } from './client/kafkajs/kafkajs-client.factory';
+export type { KafkajsInstrumentation } from './client/kafkajs/kafkajs-client.factory';
+export { KafkaClientError } from './client/kafka-client.error';
+export type { KafkaClientErrorKind } from './client/kafka-client.error';
+export type * from './client/kafka-client.port';
+export type * from './client/record-writer.port';
+export type * from './client/group-consumer.port';
+export type * from './client/admin-client.port';
+export type * from './interfaces/kafka-record.interface';

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { KafkaModuleOptions } from './interfaces/kafka-module-options.interface';
+import { KafkaModuleOptions } from './config/kafka-module-options.interface';
 
 export const {
   ConfigurableModuleClass: KafkaConfigurableModule,

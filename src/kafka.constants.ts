@@ -7,6 +7,9 @@ export const KAFKA_OPTIONS = Symbol('kafka:resolved_options');
 /** Injection token of the client the KafkaClientFactory made for this module. */
 export const KAFKA_CLIENT = Symbol('kafka:client');
 
+/** Injection token of the module's one record writer, shared by the producer and the dead-letter publisher. */
+export const KAFKA_RECORD_WRITER = Symbol('kafka:record_writer');
+
 /** The reference design's defaults. */
 export const DEFAULT_BROKERS = ['localhost:9092'];
 export const DEFAULT_CLIENT_ID = 'yellow-grid-fsm';

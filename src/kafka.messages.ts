@@ -1,5 +1,4 @@
 /** Error and log text built in more than one place. Each names what to change. */
-import { describeKafkaError } from './client/kafka-error.describer';
 
 export const REDACTED = '[redacted]';
 
@@ -30,7 +29,17 @@ export const conflictingGroupOption = (
 export const missingTopics = (topics: readonly string[]): string =>
   `Kafka topics do not exist: ${topics.join(', ')}. Create them, or set createTopics (KAFKA_CREATE_TOPICS=true).`;
 
-export const sendFailed = (eventName: string, topic: string, cause: unknown): string =>
-  `Could not send "${eventName}" to topic "${topic}": ${describeKafkaError(cause)}`;
+export const sendFailed = (eventName: string, topic: string, reason: string): string =>
+  `Could not send "${eventName}" to topic "${topic}": ${reason}`;
 
 export const kafkaDisabled = 'Kafka is disabled (KAFKA_ENABLED=false): nothing is connected or sent';
+
+// Matching control characters is the point: they forge log lines (CR, LF) and break header parsers.
+// eslint-disable-next-line no-control-regex
+const CONTROL_ALL = /[\u0000-\u001f\u007f]/g;
+
+/** Makes text safe for one log line: control characters (CR, LF, ...) shown escaped, length capped. */
+export function loggable(text: string, max = 300): string {
+  const clean = text.replace(CONTROL_ALL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}

@@ -1,8 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { KAFKA_CLIENT, KAFKA_OPTIONS } from './kafka.constants';
-import { KafkajsClientFactory } from './client/kafka-client.factory';
+import { KAFKA_CLIENT, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from './kafka.constants';
+import { KafkaAdminService } from './admin/kafka-admin.service';
+import type { KafkaClient } from './client/kafka-client.port';
+import { KafkajsClientFactory } from './client/kafkajs/kafkajs-client.factory';
+import { SharedRecordWriter } from './client/shared-record-writer';
+import { KafkaModuleOptions, ResolvedKafkaOptions } from './config/kafka-module-options.interface';
 import { resolveKafkaOptions } from './config/kafka-options.resolver';
 import { KafkaConsumerService } from './consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
@@ -10,11 +14,9 @@ import { EventHandlerRegistry } from './discovery/event-handler.registry';
 import { KafkaExplorer } from './discovery/kafka.explorer';
 import { KafkaMetadataAccessor } from './discovery/kafka-metadata.accessor';
 import { KafkaHealthIndicator } from './health/kafka.health';
-import { KafkaModuleOptions, ResolvedKafkaOptions } from './interfaces/kafka-module-options.interface';
 import { KAFKA_MODULE_OPTIONS, KafkaConfigurableModule } from './kafka-module-definition';
 import { KafkaOrchestrator } from './kafka.orchestrator';
 import { KafkaProducerService } from './producer/kafka-producer.service';
-import { KafkaAdminService } from './topics/kafka-admin.service';
 
 /**
  * `imports: [KafkaModule]` reads the environment (KAFKA_ENABLED, KAFKA_BROKERS, ...);
@@ -36,6 +38,12 @@ import { KafkaAdminService } from './topics/kafka-admin.service';
       useFactory: (options: ResolvedKafkaOptions) =>
         (options.clientFactory ?? new KafkajsClientFactory()).create(options),
       inject: [KAFKA_OPTIONS],
+    },
+    {
+      provide: KAFKA_RECORD_WRITER,
+      useFactory: (options: ResolvedKafkaOptions, client: KafkaClient) =>
+        new SharedRecordWriter(client.recordWriter(options.producer), options.brokers),
+      inject: [KAFKA_OPTIONS, KAFKA_CLIENT],
     },
     HealthIndicatorService,
     KafkaMetadataAccessor,

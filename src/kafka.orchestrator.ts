@@ -5,17 +5,18 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { KafkaClient } from './client/kafka-client.factory';
-import { describeKafkaError } from './client/kafka-error.describer';
+import { KafkaAdminService } from './admin/kafka-admin.service';
+import { describeKafkaError } from './client/kafka-client.error';
+import type { KafkaClient } from './client/kafka-client.port';
+import type { RecordWriter } from './client/record-writer.port';
+import type { ResolvedKafkaOptions } from './config/kafka-module-options.interface';
 import { ConsumerGroupRunner } from './consumer/consumer-group.runner';
 import { KafkaConsumerService } from './consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
 import { EventHandlerRegistry } from './discovery/event-handler.registry';
-import { ResolvedKafkaOptions } from './interfaces/kafka-module-options.interface';
-import { KAFKA_CLIENT, KAFKA_OPTIONS } from './kafka.constants';
+import { KAFKA_CLIENT, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from './kafka.constants';
 import { kafkaDisabled, missingTopics } from './kafka.messages';
 import { KafkaProducerService } from './producer/kafka-producer.service';
-import { KafkaAdminService } from './topics/kafka-admin.service';
 
 const RETRY_MS = { first: 1000, max: 30_000 };
 
@@ -32,7 +33,6 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   private retryDelay = RETRY_MS.first;
   private closed = false;
   private startingUp?: Promise<void>;
-  private missing: string[] = [];
 
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
@@ -42,15 +42,11 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     private readonly producer: KafkaProducerService,
     private readonly admin: KafkaAdminService,
     private readonly deadLetter: DeadLetterPublisher,
+    @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
   ) {}
 
-  /** Topics needed but missing at the last check (createTopics off). */
-  get missingTopics(): string[] {
-    return [...this.missing];
-  }
-
   async onApplicationBootstrap(): Promise<void> {
-    for (const group of this.registry.getGroups()) {
+    for (const group of this.registry.groupDefinitions()) {
       this.consumers.add(new ConsumerGroupRunner(group, this.client, this.options, this.deadLetter));
     }
     if (!this.options.enabled) {
@@ -68,9 +64,9 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     // Shutdown can race a startup still in progress (Nest runs both hooks when closed during init).
     await this.startingUp?.catch(() => undefined);
     await Promise.all(this.consumers.all().map((runner) => runner.stop()));
-    await this.producer
-      .disconnect()
-      .catch((e: Error) => this.logger.warn(`Producer disconnect: ${e.message}`));
+    // Events gathered for the linger window are written before the producer goes.
+    await this.producer.flush();
+    await this.writer.disconnect().catch((e: Error) => this.logger.warn(`Producer disconnect: ${e.message}`));
     await this.admin.disconnect();
   }
 
@@ -78,12 +74,14 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     if (this.closed) return;
     let retry = false;
     try {
-      const existing = await this.admin.listTopics(this.options.requestTimeout);
-      this.missing = await this.ensureTopics(existing);
-      if (!this.producer.isConnected) await this.producer.connect();
+      const missing = await this.admin.ensureTopics([
+        this.options.dlqTopic,
+        ...this.registry.groupDefinitions().flatMap((g) => g.topics),
+      ]);
+      await this.writer.connect();
       for (const runner of this.consumers.all()) {
         if (this.closed) return;
-        const absent = runner.definition.topics.filter((t) => this.missing.includes(t));
+        const absent = runner.definition.topics.filter((t) => missing.includes(t));
         const status = runner.status().state;
         if (absent.length > 0) {
           runner.waitForTopics(absent);
@@ -92,8 +90,8 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
           await runner.start();
         }
       }
-      if (this.missing.length > 0) {
-        this.logger.error(missingTopics(this.missing));
+      if (missing.length > 0) {
+        this.logger.error(missingTopics(missing));
         retry = true;
       }
     } catch (error) {
@@ -105,15 +103,6 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
     if (retry) this.scheduleRetry();
     else this.retryDelay = RETRY_MS.first;
-  }
-
-  private async ensureTopics(existing: Set<string>): Promise<string[]> {
-    const needed = new Set([this.options.dlqTopic, ...this.registry.getGroups().flatMap((g) => g.topics)]);
-    const missing = [...needed].filter((t) => !existing.has(t)).sort();
-    if (missing.length === 0 || !this.options.createTopics) return missing;
-    const { numPartitions, replicationFactor } = this.options.createTopics;
-    await this.admin.createTopics(missing, numPartitions, replicationFactor);
-    return [];
   }
 
   private scheduleRetry(): void {

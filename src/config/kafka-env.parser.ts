@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { KafkaConfigError } from '../errors/kafka-config.error';
-import { KafkaModuleOptions, SaslMechanismName } from '../interfaces/kafka-module-options.interface';
+import type { SaslMechanismName } from '../interfaces/kafka-connection-options.interface';
+import type { KafkaModuleOptions } from './kafka-module-options.interface';
 import { invalidSetting, REDACTED } from '../kafka.messages';
 import { SASL_MECHANISMS } from './kafka-names';
 

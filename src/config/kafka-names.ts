@@ -1,4 +1,4 @@
-import { SaslMechanismName } from '../interfaces/kafka-module-options.interface';
+import type { SaslMechanismName } from '../interfaces/kafka-connection-options.interface';
 
 /** The SASL mechanisms that take a username and password. */
 export const SASL_MECHANISMS: readonly SaslMechanismName[] = ['plain', 'scram-sha-256', 'scram-sha-512'];

@@ -1,5 +1,6 @@
 import { configError } from '../../test/support/config-error';
-import { KafkaModuleOptions, SaslMechanismName } from '../interfaces/kafka-module-options.interface';
+import type { SaslMechanismName } from '../interfaces/kafka-connection-options.interface';
+import type { KafkaModuleOptions } from './kafka-module-options.interface';
 import { resolveKafkaOptions } from './kafka-options.resolver';
 
 const SECRET = 's3cr3t-PASSWORD-value';

@@ -1,16 +1,15 @@
 import { KafkaConfigError } from '../errors/kafka-config.error';
-import {
-  KafkaModuleOptions,
+import type {
   KafkaCompression,
   KafkaOauthBearerOptions,
   KafkaSaslOptions,
-  ResolvedKafkaOptions,
   SaslMechanismName,
-} from '../interfaces/kafka-module-options.interface';
+} from '../interfaces/kafka-connection-options.interface';
+import type { KafkaModuleOptions, ResolvedKafkaOptions } from './kafka-module-options.interface';
 import { DEFAULT_BROKERS, DEFAULT_CLIENT_ID, DEFAULT_DLQ_TOPIC, DEFAULT_TOPIC_MAP } from '../kafka.constants';
 import { invalidSetting } from '../kafka.messages';
-import { resolveRetryPolicy } from '../consumer/retry-policy';
-import { ResolvedRetryPolicy, RetryOptions } from '../interfaces/retry-options.interface';
+import { resolveRetryPolicy } from './retry-policy';
+import { nonNegative, positive } from './setting-validators';
 import { parseKafkaEnv } from './kafka-env.parser';
 import { isLegalTopicName, SASL_MECHANISMS } from './kafka-names';
 
@@ -70,7 +69,7 @@ export function resolveKafkaOptions(
       maxRecordBytes: positive(explicit.deadLetter?.maxRecordBytes ?? 1_048_588, 'deadLetter.maxRecordBytes'),
     },
     clientFactory: explicit.clientFactory,
-    retry: retryPolicy(explicit.retry),
+    retry: resolveRetryPolicy(explicit.retry),
     nonRetryable: explicit.nonRetryable,
     handlerTimeoutMs: nonNegative(explicit.handlerTimeoutMs ?? 300_000, 'handlerTimeoutMs'),
     shutdownTimeoutMs: positive(explicit.shutdownTimeoutMs ?? 30_000, 'shutdownTimeoutMs'),
@@ -158,42 +157,6 @@ function topicName(value: string, setting: string): string {
         value,
         'is not a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)',
       ),
-    );
-  }
-  return value;
-}
-
-export function positive(value: number, setting: string): number {
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new KafkaConfigError(setting, invalidSetting(setting, value, 'must be a positive whole number'));
-  }
-  return value;
-}
-
-/** Validated retry policy; also used for each handler's own options. */
-export function retryPolicy(
-  options: RetryOptions | false | undefined,
-  base?: ResolvedRetryPolicy,
-  setting = 'retry',
-): ResolvedRetryPolicy {
-  const policy = resolveRetryPolicy(options, base);
-  positive(policy.attempts, `${setting}.attempts`);
-  positive(policy.initialMs, `${setting}.backoff.initialMs`);
-  positive(policy.maxMs, `${setting}.backoff.maxMs`);
-  if (!(policy.multiplier >= 1)) {
-    throw new KafkaConfigError(
-      `${setting}.backoff.multiplier`,
-      invalidSetting(`${setting}.backoff.multiplier`, policy.multiplier, 'must be at least 1'),
-    );
-  }
-  return policy;
-}
-
-export function nonNegative(value: number, setting: string): number {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new KafkaConfigError(
-      setting,
-      invalidSetting(setting, value, 'must be 0 or a positive whole number'),
     );
   }
   return value;

@@ -1,34 +1,43 @@
 import { Logger } from '@nestjs/common';
-import { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { KafkaClient } from '../client/kafka-client.factory';
-import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
-import { ConsumerGroupState, ConsumerGroupStatus } from '../interfaces/consumer-group-status.interface';
-import { ConsumerGroupDefinition } from '../interfaces/event-handler-definition.interface';
-import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
-import { BatchProgress } from './batch-progress';
+import type { ConsumedBatch, GroupConsumer, GroupConsumerEvents } from '../client/group-consumer.port';
+import type { KafkaClient } from '../client/kafka-client.port';
+import { Backoff } from '../config/backoff';
+import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
+import type { ConsumerGroupState, ConsumerGroupStatus } from '../interfaces/consumer-group-status.interface';
+import type { DeadLetterSink } from '../interfaces/dead-letter.interface';
+import type { ConsumerGroupDefinition } from '../routing/event-handler.definition';
+import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
 import { EventDispatcher } from './event-dispatcher';
 import { heartbeatCadence } from './in-flight.watch';
 import { runKeyOrdered } from './key-ordered.scheduler';
+import { PartitionBatch } from './partition-batch';
 
-const RESTART_BACKOFF_MS = { first: 1000, max: 30_000 };
+/** With autoCommit, at most about this much processed work is uncommitted (Java defaults to 5 s). */
 const AUTO_COMMIT_INTERVAL_MS = 1000;
+/** Java's fetch.max.wait.ms; kafkajs' 5 s would make an idle consumer slow to notice a stop or a new record. */
+const MAX_FETCH_WAIT_MS = 500;
 
 /**
- * One kafkajs consumer for one consumer group, run on eachBatch. Offsets are resolved strictly in order
- * and only after the record was handled or parked, so a commit never passes an unfinished record.
- * A consumer that crashes, or cannot connect, is restarted with backoff: it never stays down silently.
+ * The life of one consumer group: one group consumer from the client port, started, paused, restarted
+ * after a crash (with backoff: it never stays down silently) and stopped. Each batch it is handed becomes a
+ * PartitionBatch, whose records are dispatched in offset order (or key order, with keyConcurrency).
  */
 export class ConsumerGroupRunner {
   private readonly logger: Logger;
   private readonly dispatcher: EventDispatcher;
   private readonly heartbeatEveryMs: number;
-  private consumer?: Consumer;
+  private consumer?: GroupConsumer;
   private state: ConsumerGroupState = 'idle';
   private lastError?: string;
   private missingTopics: string[] = [];
   private restartTimer?: NodeJS.Timeout;
   private starting?: Promise<void>;
-  private restartBackoff = RESTART_BACKOFF_MS.first;
+  private readonly restartBackoff = new Backoff({
+    initialMs: 1000,
+    maxMs: 30_000,
+    multiplier: 2,
+    jitter: false,
+  });
   private wanted = false;
   private paused = false;
 
@@ -36,7 +45,7 @@ export class ConsumerGroupRunner {
     readonly definition: ConsumerGroupDefinition,
     private readonly client: KafkaClient,
     private readonly options: ResolvedKafkaOptions,
-    deadLetter: DeadLetterPublisher,
+    deadLetter: DeadLetterSink,
   ) {
     this.logger = new Logger(`KafkaConsumer:${definition.groupId}`);
     this.dispatcher = new EventDispatcher(definition, deadLetter, options.consumer.heartbeatInterval);
@@ -77,34 +86,29 @@ export class ConsumerGroupRunner {
   private async open(): Promise<void> {
     this.clearRestart();
     this.state = 'connecting';
-    const consumer = this.client.consumer({
-      groupId: this.groupId,
-      sessionTimeout: this.options.consumer.sessionTimeout,
-      heartbeatInterval: this.options.consumer.heartbeatInterval,
-      allowAutoTopicCreation: false,
-      // Java's fetch.max.wait.ms; kafkajs' 5 s would make an idle consumer slow to notice a stop or a new record.
-      maxWaitTimeInMs: 500,
-    });
+    const { groupId, topics, fromBeginning, autoCommit } = this.definition;
+    const { sessionTimeout, heartbeatInterval, concurrency } = this.options.consumer;
+    let consumer: GroupConsumer | undefined = undefined;
+    consumer = this.client.groupConsumer(
+      {
+        groupId,
+        topics,
+        fromBeginning,
+        sessionTimeout,
+        heartbeatInterval,
+        autoCommit,
+        autoCommitIntervalMs: AUTO_COMMIT_INTERVAL_MS,
+        partitionsConsumedConcurrently: concurrency,
+        maxWaitTimeMs: MAX_FETCH_WAIT_MS,
+      },
+      this.watch(() => consumer),
+    );
     this.consumer = consumer;
-    this.watch(consumer);
     try {
-      await consumer.connect();
+      await consumer.run((batch) => this.eachBatch(batch));
       // stop() waits for this start, but a crash handler may have replaced the consumer meanwhile.
       if (this.consumer !== consumer) return;
-      await consumer.subscribe({
-        topics: [...this.definition.topics],
-        fromBeginning: this.definition.fromBeginning,
-      });
-      if (this.consumer !== consumer) return;
-      await consumer.run({
-        autoCommit: this.definition.autoCommit,
-        // With autoCommit, at most about this much processed work is uncommitted (Java defaults to 5 s).
-        autoCommitInterval: AUTO_COMMIT_INTERVAL_MS,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.consumer.concurrency,
-        eachBatch: (payload) => this.eachBatch(consumer, payload),
-      });
-      if (this.paused) this.pauseTopics(consumer);
+      if (this.paused) consumer.pause();
     } catch (error) {
       this.fail(consumer, error, 'start');
     }
@@ -126,7 +130,7 @@ export class ConsumerGroupRunner {
       return;
     }
     this.state = 'stopping';
-    // kafkajs' disconnect stops fetching, waits for the batch in flight, commits what was resolved and leaves the group.
+    // Disconnecting stops fetching, waits for the batch in flight, commits what was resolved and leaves the group.
     const deadline = setTimeout(() => {
       this.logger.warn(`Handlers still running after ${deadlineMs} ms; their records stay uncommitted`);
       this.dispatcher.abortInFlight(`shutdown deadline of ${deadlineMs} ms passed`);
@@ -141,108 +145,93 @@ export class ConsumerGroupRunner {
 
   pause(): void {
     this.paused = true;
-    if (this.consumer) this.pauseTopics(this.consumer);
+    this.consumer?.pause();
     if (this.state === 'running') this.state = 'paused';
   }
 
   resume(): void {
     this.paused = false;
-    this.consumer?.resume(this.definition.topics.map((topic) => ({ topic })));
+    this.consumer?.resume();
     if (this.state === 'paused') this.state = 'running';
   }
 
-  private async eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning } = payload;
-    // A failed heartbeat means a rebalance: start nothing more, and rethrow it so kafkajs rejoins at once.
-    let lostMembership: unknown;
-    const control = {
-      heartbeat: () =>
-        heartbeat().catch((error: unknown) => {
-          lostMembership ??= error;
-          throw error;
-        }),
-      // Not isStale(): it turns true only after consumer.seek(), which this library never calls, and asked
-      // per record it cost a string key and a map lookup.
-      shouldContinue: () => lostMembership === undefined && isRunning(),
-    };
+  private async eachBatch(consumed: ConsumedBatch): Promise<void> {
     const { autoCommit, keyConcurrency } = this.definition;
-    const progress = new BatchProgress(
-      payload,
-      consumer,
-      autoCommit,
-      this.heartbeatEveryMs,
-      control.heartbeat,
-    );
-    const dispatch = (message: KafkaMessage) =>
-      this.dispatcher.dispatch(batch.topic, batch.partition, message, control);
+    const batch = new PartitionBatch(consumed, { autoCommit, heartbeatEveryMs: this.heartbeatEveryMs });
+    const dispatch = (record: ConsumedRecord) => this.dispatcher.dispatch(batch, record);
     try {
       if (keyConcurrency > 1) {
-        await runKeyOrdered(batch.messages, {
+        await runKeyOrdered(batch.records, {
           limit: keyConcurrency,
-          keyOf: (message) => (message.key ? message.key.toString('latin1') : null),
+          keyOf: (record) => (record.key ? record.key.toString('latin1') : null),
           // Abandoned: the DLQ was down and the partition is going away. Unresolved, it stays uncommitted.
-          run: async (message) => (await dispatch(message)) !== 'abandoned',
-          onFinished: (message) => void progress.finished(message.offset)?.catch(() => undefined),
-          shouldContinue: control.shouldContinue,
+          run: async (record) => (await dispatch(record)) !== 'abandoned',
+          onFinished: (record) => void batch.finished(record.offset)?.catch(() => undefined),
+          shouldContinue: () => batch.active,
         });
-        if (lostMembership !== undefined) throw lostMembership;
+        // Rethrown so the client rejoins at once.
+        if (batch.lostMembership !== undefined) throw batch.lostMembership;
         return;
       }
-      for (const message of batch.messages) {
-        if (!control.shouldContinue()) return;
-        if ((await dispatch(message)) === 'abandoned') return;
-        const beat = progress.finished(message.offset);
+      for (const record of batch.records) {
+        if (!batch.active) return;
+        if ((await dispatch(record)) === 'abandoned') return;
+        const beat = batch.finished(record.offset);
         if (beat) await beat;
         // Manual commits: the record is committed before the next one starts, as `autoCommit: false` promises.
-        if (!autoCommit) await progress.settle();
+        if (!autoCommit) await batch.settle();
       }
     } finally {
-      await progress.close();
+      await batch.close();
     }
   }
 
-  private watch(consumer: Consumer): void {
-    const { GROUP_JOIN, FETCH, CRASH, REBALANCING, STOP } = consumer.events;
+  /** Status from what the group consumer reports; events of a replaced consumer are ignored. */
+  private watch(current: () => GroupConsumer | undefined): GroupConsumerEvents {
     let joined = false;
+    const mine = () => current() !== undefined && this.consumer === current();
     const consuming = () => {
       joined = false;
       this.state = this.paused ? 'paused' : 'running';
       this.lastError = undefined;
-      this.restartBackoff = RESTART_BACKOFF_MS.first;
+      this.restartBackoff.reset();
       this.logger.log(`Joined; consuming ${this.definition.topics.join(', ')}`);
     };
-    consumer.on(GROUP_JOIN, ({ payload }) => {
-      if (this.consumer !== consumer) return;
-      joined = true;
-      // A member with no partitions (more members than partitions) never fetches: it is as up as it gets.
-      if (Object.values(payload.memberAssignment).every((p) => p.length === 0)) consuming();
-    });
-    // Running means consuming: the first fetch after a join has resolved the group's start offsets, so an
-    // event sent from now on is seen even by a new group that starts at the latest offset.
-    consumer.on(FETCH, () => {
-      if (this.consumer === consumer && joined) consuming();
-    });
-    consumer.on(REBALANCING, () => {
-      if (this.consumer === consumer) this.state = 'rebalancing';
-    });
-    consumer.on(CRASH, ({ payload }) => {
-      if (this.consumer !== consumer) return;
-      this.lastError = payload.error.message;
-      if (payload.restart) {
-        // kafkajs restarts on retriable errors (a broker going away) by itself.
-        this.state = 'connecting';
-        this.logger.warn(`Consumer crashed, kafkajs restarts it: ${payload.error.message}`);
-      } else {
-        this.fail(consumer, payload.error, 'crash');
-      }
-    });
-    consumer.on(STOP, () => {
-      if (this.consumer === consumer && !this.wanted) this.state = 'stopped';
-    });
+    return {
+      joined: (assignedPartitions) => {
+        if (!mine()) return;
+        joined = true;
+        // A member with no partitions (more members than partitions) never fetches: it is as up as it gets.
+        if (assignedPartitions === 0) consuming();
+      },
+      // Running means consuming: the first fetch after a join has resolved the group's start offsets, so an
+      // event sent from now on is seen even by a new group that starts at the latest offset.
+      fetched: () => {
+        if (mine() && joined) consuming();
+      },
+      rebalancing: () => {
+        if (mine()) this.state = 'rebalancing';
+      },
+      crashed: (error, restarting) => {
+        const consumer = current();
+        if (!consumer || !mine()) return;
+        this.lastError = error.message;
+        if (restarting) {
+          // The client restarts on retriable errors (a broker going away) by itself.
+          this.state = 'connecting';
+          this.logger.warn(`Consumer crashed, the client restarts it: ${error.message}`);
+        } else {
+          this.fail(consumer, error, 'crash');
+        }
+      },
+      stopped: () => {
+        if (mine() && !this.wanted) this.state = 'stopped';
+      },
+    };
   }
 
   /** A consumer that cannot go on is replaced by a new one after a backoff, while the group is wanted. */
-  private fail(consumer: Consumer, error: unknown, when: string): void {
+  private fail(consumer: GroupConsumer, error: unknown, when: string): void {
     if (this.consumer !== consumer) return;
     const message = error instanceof Error ? error.message : String(error);
     this.lastError = message;
@@ -250,15 +239,10 @@ export class ConsumerGroupRunner {
     this.consumer = undefined;
     void consumer.disconnect().catch(() => undefined);
     if (!this.wanted) return;
-    const wait = this.restartBackoff;
-    this.restartBackoff = Math.min(this.restartBackoff * 2, RESTART_BACKOFF_MS.max);
+    const wait = this.restartBackoff.next();
     this.logger.error(`Consumer failed on ${when} (${message}); restarting in ${wait} ms`);
     this.restartTimer = setTimeout(() => void this.start(), wait);
     this.restartTimer.unref();
-  }
-
-  private pauseTopics(consumer: Consumer): void {
-    consumer.pause(this.definition.topics.map((topic) => ({ topic })));
   }
 
   private clearRestart(): void {

@@ -1,22 +1,26 @@
-import { KafkaMessage } from 'kafkajs';
-import { DeadLetterFailure } from '../dead-letter/dead-letter.headers';
-import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
-import { PartitionControl } from '../interfaces/partition-control.interface';
 import { EventParseError } from '../errors/event-parse.error';
-import {
-  ConsumerGroupDefinition,
-  EventHandlerDefinition,
-} from '../interfaces/event-handler-definition.interface';
+import type { DeadLetterFailure, DeadLetterSink } from '../interfaces/dead-letter.interface';
+import type { ConsumerGroupDefinition, EventHandlerDefinition } from '../routing/event-handler.definition';
+import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
 import { EventHeaders } from '../kafka.constants';
-import { decodeHeaders, eventNameFromBody, parseEventBody } from '../routing/event-record.parser';
+import { decodeHeaders, eventNameFromBody, headerText, parseEventBody } from '../routing/event-record.parser';
 import { EventRouter } from '../routing/event-router';
 import { HandlerInvoker, HandlerOutcome, RecordContext } from './handler-invoker';
+import type { PartitionLease } from '../interfaces/partition-lease.interface';
 
-/** Where a record came from, for its DLQ failure description. */
-interface ReceivedRecord {
-  topic: string;
-  partition: number;
-  message: KafkaMessage;
+/** The partition a record came from, and the consumer's lease on it (a PartitionBatch). */
+export type LeasedPartition = PartitionLease & { readonly topic: string; readonly partition: number };
+
+/** What a failure adds to its record to become a dead-letter failure. */
+interface Failure {
+  reason: DeadLetterFailure['reason'];
+  error: unknown;
+  /** Class.method, or the handlers' ids joined by commas when the record never reached them. */
+  handler: string;
+  eventName: string | undefined;
+  attempts: number;
+  /** The parsed value, if it was parsed: a correlation id may be in it. */
+  body: unknown;
 }
 
 export type DispatchOutcome = 'handled' | 'skipped' | 'parked' | 'abandoned';
@@ -41,20 +45,16 @@ export class EventDispatcher {
 
   constructor(
     private readonly group: ConsumerGroupDefinition,
-    private readonly deadLetter: DeadLetterPublisher,
+    private readonly deadLetter: DeadLetterSink,
     heartbeatIntervalMs: number,
   ) {
     this.router = new EventRouter(group.handlers);
     this.invoker = new HandlerInvoker(heartbeatIntervalMs, group.handlers);
   }
 
-  async dispatch(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    control: PartitionControl,
-  ): Promise<DispatchOutcome> {
-    const headers = decodeHeaders(message.headers);
+  async dispatch(batch: LeasedPartition, record: ConsumedRecord): Promise<DispatchOutcome> {
+    const { topic, partition } = batch;
+    const headers = decodeHeaders(record.headers);
     let eventName: string | undefined = headers[EventHeaders.EVENT_NAME] || undefined;
     let body: unknown;
     let parsed = false;
@@ -62,7 +62,7 @@ export class EventDispatcher {
 
     try {
       if (!eventName) {
-        body = parseEventBody(message.value);
+        body = parseEventBody(record.value);
         parsed = true;
         eventName = eventNameFromBody(body);
       }
@@ -71,38 +71,34 @@ export class EventDispatcher {
         this.counters.skipped++;
         return 'skipped';
       }
-      if (!parsed) body = parseEventBody(message.value);
+      if (!parsed) body = parseEventBody(record.value);
     } catch (error) {
       if (!(error instanceof EventParseError)) throw error;
-      const handlerIds = handlers.map((h) => h.id).join(',');
-      const record = { topic, partition, message };
-      return this.park(
-        record,
-        [this.failure(record, body, error.reason, error, handlerIds, eventName, 1)],
-        control,
-      );
+      const handler = handlers.map((h) => h.id).join(',');
+      const failure = { reason: error.reason, error, handler, eventName, attempts: 1, body };
+      return this.park(batch, record, [this.failure(batch, record, failure)]);
     }
 
     const context: RecordContext = {
       topic,
       headers,
       partition,
-      offset: message.offset,
-      key: message.key ? message.key.toString() : null,
-      timestamp: message.timestamp,
+      offset: record.offset,
+      key: record.key ? record.key.toString() : null,
+      timestamp: record.timestamp,
       eventName,
       groupId: this.group.groupId,
-      rawHeaders: message.headers,
+      rawHeaders: record.headers,
       shared: handlers.length > 1,
     };
     let outcomes: HandlerOutcome[];
     if (handlers.length === 1) {
-      const only = this.invoker.run(handlers[0], body, context, control);
+      const only = this.invoker.run(handlers[0], body, context, batch);
       // A handler that finished synchronously costs no await (and no promise) here.
       outcomes = [only instanceof Promise ? await only : only];
     } else {
       outcomes = await Promise.all(
-        handlers.map((handler) => this.invoker.run(handler, body, context, control)),
+        handlers.map((handler) => this.invoker.run(handler, body, context, batch)),
       );
     }
     let failures: DeadLetterFailure[] | undefined;
@@ -111,15 +107,14 @@ export class EventDispatcher {
       if (outcome.status === 'abandoned') return 'abandoned';
       if (outcome.status === 'failed') {
         (failures ??= []).push(
-          this.failure(
-            { topic, partition, message },
-            body,
-            'handler-error',
-            outcome.error,
-            handlers[i].id,
+          this.failure(batch, record, {
+            reason: 'handler-error',
+            error: outcome.error,
+            handler: handlers[i].id,
             eventName,
-            outcome.attempts,
-          ),
+            attempts: outcome.attempts,
+            body,
+          }),
         );
       }
     }
@@ -127,7 +122,7 @@ export class EventDispatcher {
       this.counters.handled++;
       return 'handled';
     }
-    return this.park({ topic, partition, message }, failures, control);
+    return this.park(batch, record, failures);
   }
 
   /** Ends handlers still running at the shutdown deadline; their records stay uncommitted. */
@@ -135,41 +130,31 @@ export class EventDispatcher {
     this.invoker.abortInFlight(reason);
   }
 
-  private failure(
-    record: ReceivedRecord,
-    body: unknown,
-    reason: DeadLetterFailure['reason'],
-    error: unknown,
-    handler: string,
-    eventName: string | undefined,
-    attempts: number,
-  ): DeadLetterFailure {
-    const { topic, partition, message } = record;
-    // Decoded again: a handler may have edited the copy it was given.
-    const headers = decodeHeaders(message.headers);
+  private failure(batch: LeasedPartition, record: ConsumedRecord, failure: Failure): DeadLetterFailure {
     return {
-      topic,
-      partition,
-      offset: message.offset,
-      timestamp: message.timestamp,
-      reason,
-      error,
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+      reason: failure.reason,
+      error: failure.error,
       failedAt: new Date(),
       groupId: this.group.groupId,
-      handler,
-      eventName,
-      correlationId: headers[EventHeaders.CORRELATION_ID] ?? correlationFromBody(body),
-      attempts,
+      handler: failure.handler,
+      eventName: failure.eventName,
+      // From the record itself: a handler may have edited the headers it was given.
+      correlationId:
+        headerText(record.headers, EventHeaders.CORRELATION_ID) ?? correlationFromBody(failure.body),
+      attempts: failure.attempts,
     };
   }
 
   private async park(
-    record: ReceivedRecord,
+    batch: LeasedPartition,
+    record: ConsumedRecord,
     failures: DeadLetterFailure[],
-    control: PartitionControl,
   ): Promise<DispatchOutcome> {
-    const parked = await this.deadLetter.park(record.message, failures, control);
-    if (!parked) return 'abandoned';
+    if (!(await this.deadLetter.park(record, failures, batch))) return 'abandoned';
     this.counters.parked++;
     return 'parked';
   }

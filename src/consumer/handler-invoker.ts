@@ -1,12 +1,12 @@
-import { IHeaders } from 'kafkajs';
-import { decodeHeaders } from '../routing/event-record.parser';
+import { backoffDelay } from '../config/backoff';
+import { eventContextStorage } from '../context/event-context.storage';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error';
-import { EventContext } from '../interfaces/event-context.interface';
-import { EventHandlerDefinition } from '../interfaces/event-handler-definition.interface';
-import { PartitionControl } from '../interfaces/partition-control.interface';
-import { eventContextStorage } from './event-context.storage';
+import type { EventContext } from '../interfaces/event-context.interface';
+import type { EventHandlerDefinition } from '../routing/event-handler.definition';
+import type { RecordHeaders } from '../interfaces/kafka-record.interface';
+import type { PartitionLease } from '../interfaces/partition-lease.interface';
+import { decodeHeaders } from '../routing/event-record.parser';
 import { InFlightWatch, WatchedAttempt } from './in-flight.watch';
-import { backoffDelay } from './retry-policy';
 
 export type HandlerOutcome =
   | { status: 'ok'; attempts: number }
@@ -17,7 +17,7 @@ export type HandlerOutcome =
 /** What the dispatcher knows of a record before a handler runs: the context minus the per-attempt fields. */
 export type RecordContext = Omit<EventContext, 'handler' | 'attempt' | 'signal'> & {
   /** The record's headers as received, to decode a fresh copy from. */
-  rawHeaders: IHeaders | undefined;
+  rawHeaders: RecordHeaders | undefined;
   /** More than one handler receives this record. */
   shared: boolean;
 };
@@ -37,10 +37,7 @@ const OK_FIRST_TIME: HandlerOutcome = Object.freeze({ status: 'ok', attempts: 1 
 export class HandlerInvoker {
   private readonly watch: InFlightWatch;
 
-  constructor(
-    private readonly heartbeatIntervalMs: number,
-    handlers: readonly EventHandlerDefinition[],
-  ) {
+  constructor(heartbeatIntervalMs: number, handlers: readonly EventHandlerDefinition[]) {
     const limits = handlers.map((h) => h.timeoutMs).filter((ms) => ms > 0);
     this.watch = new InFlightWatch(heartbeatIntervalMs, limits.length > 0 ? Math.min(...limits) : 0);
   }
@@ -53,18 +50,18 @@ export class HandlerInvoker {
     handler: EventHandlerDefinition,
     body: unknown,
     record: RecordContext,
-    control: PartitionControl,
+    lease: PartitionLease,
   ): Promise<HandlerOutcome> | HandlerOutcome {
     let pending: Promise<void> | undefined;
     try {
-      pending = this.attempt(handler, body, record, 1, control);
+      pending = this.attempt(handler, body, record, 1, lease);
     } catch (error) {
-      return this.retry(handler, body, record, control, error);
+      return this.retry(handler, body, record, lease, error);
     }
     if (!pending) return OK_FIRST_TIME;
     return pending.then(
       () => OK_FIRST_TIME,
-      (error: unknown) => this.retry(handler, body, record, control, error),
+      (error: unknown) => this.retry(handler, body, record, lease, error),
     );
   }
 
@@ -73,7 +70,7 @@ export class HandlerInvoker {
     handler: EventHandlerDefinition,
     body: unknown,
     record: RecordContext,
-    control: PartitionControl,
+    lease: PartitionLease,
     error: unknown,
   ): Promise<HandlerOutcome> {
     for (let failed = 1; ; failed++) {
@@ -81,11 +78,11 @@ export class HandlerInvoker {
       if (failed >= handler.retry.attempts || handler.isNonRetryable(error)) {
         return { status: 'failed', error, attempts: failed };
       }
-      if (!(await this.pause(backoffDelay(failed, handler.retry), control))) {
+      if (!(await lease.wait(backoffDelay(failed, handler.retry)))) {
         return { status: 'abandoned', attempts: failed };
       }
       try {
-        const pending = this.attempt(handler, body, record, failed + 1, control);
+        const pending = this.attempt(handler, body, record, failed + 1, lease);
         if (pending) await pending;
         return { status: 'ok', attempts: failed + 1 };
       } catch (next) {
@@ -109,7 +106,7 @@ export class HandlerInvoker {
     body: unknown,
     record: RecordContext,
     attempt: number,
-    control: PartitionControl,
+    lease: PartitionLease,
   ): Promise<void> | undefined {
     const context = new AttemptContext(record, handler.id, attempt);
     const result = eventContextStorage.run(context, () => handler.invoke(body, context));
@@ -118,7 +115,7 @@ export class HandlerInvoker {
       const watched: WatchedAttempt = {
         startedAt: Date.now(),
         timeoutMs: handler.timeoutMs,
-        control,
+        lease,
         cut: (reason) => {
           const error =
             reason === 'timed-out' ? new HandlerTimeoutError(handler.id, handler.timeoutMs) : reason;
@@ -140,24 +137,6 @@ export class HandlerInvoker {
         },
       );
     });
-  }
-
-  /** Waits `ms` in heartbeat-sized steps; false if the partition is lost or a rebalance starts meanwhile. */
-  private async pause(ms: number, control: PartitionControl): Promise<boolean> {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      if (!control.shouldContinue()) return false;
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(this.heartbeatIntervalMs, until - Date.now())),
-      );
-      try {
-        await control.heartbeat();
-      } catch {
-        // A rebalance: stop retrying here; kafkajs rejoins once the batch returns and the record comes back.
-        return false;
-      }
-    }
-    return control.shouldContinue();
   }
 }
 

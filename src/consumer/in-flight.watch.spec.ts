@@ -1,23 +1,24 @@
-import { PartitionControl } from '../interfaces/partition-control.interface';
+import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import { InFlightWatch, WatchedAttempt } from './in-flight.watch';
 
-function control(): PartitionControl & { beats: number } {
+function control(): PartitionLease & { beats: number } {
   const c = {
     beats: 0,
+    active: true,
     heartbeat: async () => {
       c.beats++;
     },
-    shouldContinue: () => true,
+    wait: async () => true,
   };
   return c;
 }
 
 function attempt(
   timeoutMs: number,
-  partition: PartitionControl,
+  partition: PartitionLease,
 ): WatchedAttempt & { cutWith: (Error | 'timed-out')[] } {
   const cutWith: (Error | 'timed-out')[] = [];
-  return { startedAt: Date.now(), timeoutMs, control: partition, cut: (r) => cutWith.push(r), cutWith };
+  return { startedAt: Date.now(), timeoutMs, lease: partition, cut: (r) => cutWith.push(r), cutWith };
 }
 
 describe('InFlightWatch', () => {

@@ -1,18 +1,18 @@
-import { PartitionControl } from '../interfaces/partition-control.interface';
+import type { PartitionLease } from '../interfaces/partition-lease.interface';
 
 /** One handler attempt being watched: its time limit, its partition, and how to cut it short. */
 export interface WatchedAttempt {
   readonly startedAt: number;
   /** 0 for no limit. */
   readonly timeoutMs: number;
-  readonly control: PartitionControl;
+  readonly lease: PartitionLease;
   /** Ends the attempt: `'timed-out'` when its limit passed, with the reason otherwise. Called once at most. */
   readonly cut: (reason: Error | 'timed-out') => void;
 }
 
 /**
- * How often the library asks kafkajs for a heartbeat: a third of the interval, so kafkajs' own throttle (one
- * per interval) lining up with ours never makes a beat slip to the next interval.
+ * How often the library asks the client for a heartbeat: a third of the interval, so a client's own throttle
+ * (kafkajs: one per interval) lining up with ours never makes a beat slip to the next interval.
  */
 export function heartbeatCadence(heartbeatIntervalMs: number): number {
   return Math.floor(heartbeatIntervalMs / 3);
@@ -71,16 +71,16 @@ export class InFlightWatch {
     const now = Date.now();
     const beat = now - this.lastBeat >= this.beatEveryMs;
     if (beat) this.lastBeat = now;
-    const beaten = new Set<PartitionControl>();
+    const beaten = new Set<PartitionLease>();
     for (const attempt of [...this.attempts]) {
       if (attempt.timeoutMs > 0 && now - attempt.startedAt >= attempt.timeoutMs) {
         this.attempts.delete(attempt);
         attempt.cut('timed-out');
         continue;
       }
-      if (beat && !beaten.has(attempt.control)) {
-        beaten.add(attempt.control);
-        attempt.control.heartbeat().catch(() => undefined);
+      if (beat && !beaten.has(attempt.lease)) {
+        beaten.add(attempt.lease);
+        attempt.lease.heartbeat().catch(() => undefined);
       }
     }
   }

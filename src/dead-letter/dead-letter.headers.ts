@@ -1,23 +1,6 @@
-import { IHeaders } from 'kafkajs';
+import { HEADER_OVERHEAD_BYTES, headersSize } from '../client/record-size';
+import type { DeadLetterFailure } from '../interfaces/dead-letter.interface';
 import { DeadLetterHeaders } from '../kafka.constants';
-
-export type DeadLetterReason = 'handler-error' | 'empty-value' | 'invalid-json' | 'missing-event-name';
-
-export interface DeadLetterFailure {
-  topic: string;
-  partition: number;
-  offset: string;
-  timestamp: string;
-  reason: DeadLetterReason;
-  error: unknown;
-  failedAt: Date;
-  groupId: string;
-  /** Class.method of the failed handler; empty when the record could not be routed to one. */
-  handler: string;
-  eventName?: string;
-  correlationId?: string;
-  attempts: number;
-}
 
 export interface DeadLetterHeaderLimits {
   includeStack: boolean;
@@ -55,21 +38,16 @@ export function buildDeadLetterHeaders(
   if (failure.eventName) headers[DeadLetterHeaders.EVENT_NAME] = failure.eventName;
   if (failure.correlationId) headers[DeadLetterHeaders.CORRELATION_ID] = failure.correlationId;
   if (limits.includeStack && error.stack) {
-    const room = Math.min(limits.maxStackBytes, limits.budgetBytes - headersSize(headers) - 64);
+    const room = Math.min(
+      limits.maxStackBytes,
+      limits.budgetBytes -
+        headersSize(headers) -
+        Buffer.byteLength(DeadLetterHeaders.ERROR_STACK) -
+        HEADER_OVERHEAD_BYTES,
+    );
     if (room > TRUNCATED.length) headers[DeadLetterHeaders.ERROR_STACK] = truncateUtf8(error.stack, room);
   }
   return headers;
-}
-
-/** Approximate wire size of headers: names and values in bytes (record framing adds a few bytes each). */
-export function headersSize(headers: IHeaders | Record<string, string> | undefined): number {
-  let size = 0;
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values)
-      size += Buffer.byteLength(name) + (v === undefined ? 0 : Buffer.byteLength(v)) + 8;
-  }
-  return size;
 }
 
 /** Cuts `text` to at most `maxBytes` UTF-8 bytes without splitting a character, marking the cut. */

@@ -1,29 +1,30 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { IHeaders, KafkaMessage } from 'kafkajs';
-import { PartitionControl } from '../interfaces/partition-control.interface';
-import { loggable } from '../producer/event-validation';
-import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
-import { KAFKA_OPTIONS } from '../kafka.constants';
-import { KafkaProducerService } from '../producer/kafka-producer.service';
-import { buildDeadLetterHeaders, DeadLetterFailure, headersSize } from './dead-letter.headers';
-
-const FIRST_BACKOFF_MS = 200;
-const MAX_BACKOFF_MS = 10_000;
+import { describeKafkaError } from '../client/kafka-client.error';
+import { recordSize } from '../client/record-size';
+import type { RecordWriter, TopicRecord } from '../client/record-writer.port';
+import { Backoff } from '../config/backoff';
+import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
+import type { DeadLetterFailure, DeadLetterSink } from '../interfaces/dead-letter.interface';
+import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
+import type { PartitionLease } from '../interfaces/partition-lease.interface';
+import { KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
+import { loggable } from '../kafka.messages';
+import { buildDeadLetterHeaders } from './dead-letter.headers';
 
 /**
  * Parks failed records in the dead-letter topic: the original key, value and headers unchanged (so a
  * replay is exact and non-JSON input survives), plus the dlq-* headers. A failed write is retried with
- * backoff for as long as the consumer owns the partition; the caller commits only after it returns true.
+ * backoff for as long as the consumer holds the partition; the caller commits only after it returns true.
  */
 @Injectable()
-export class DeadLetterPublisher {
+export class DeadLetterPublisher implements DeadLetterSink {
   private readonly logger = new Logger(DeadLetterPublisher.name);
   private failingSince?: Date;
   private lastError?: string;
 
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
-    private readonly producer: KafkaProducerService,
+    @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
   ) {}
 
   /** Why the DLQ cannot be written right now, or undefined when it can. */
@@ -31,58 +32,58 @@ export class DeadLetterPublisher {
     return this.failingSince ? { since: this.failingSince, error: this.lastError ?? 'unknown' } : undefined;
   }
 
-  /** Writes one DLQ record per failure; true once all are written, false if told to give up first. */
   async park(
-    message: KafkaMessage,
+    record: ConsumedRecord,
     failures: readonly DeadLetterFailure[],
-    control: PartitionControl,
+    lease: PartitionLease,
   ): Promise<boolean> {
     if (failures.length === 0) return true;
-    const records = failures.map((failure) => this.toRecord(message, failure));
-    let backoff = FIRST_BACKOFF_MS;
+    const records = failures.map((failure) => this.toRecord(record, failure));
+    const backoff = new Backoff({ initialMs: 200, maxMs: 10_000, multiplier: 2, jitter: false });
     for (;;) {
-      try {
-        await this.producer.sendRecords(this.options.dlqTopic, records);
-        if (this.failingSince)
-          this.logger.log(`Dead-letter topic ${this.options.dlqTopic} is writable again`);
-        this.failingSince = undefined;
-        this.lastError = undefined;
-        for (const f of failures) {
-          this.logger.warn(
-            `Parked ${f.topic}[${f.partition}]@${f.offset} (${loggable(f.eventName ?? 'no event name')}) in ` +
-              `${this.options.dlqTopic}: ${f.reason}${f.handler ? ` in ${f.handler}` : ''}: ` +
-              loggable(f.error instanceof Error ? f.error.message : String(f.error)),
-          );
-        }
+      const failed = (await this.writer.write(records)).find((outcome) => !outcome.ok);
+      if (!failed) {
+        this.recovered();
+        for (const f of failures) this.logParked(f);
         return true;
-      } catch (error) {
-        this.failingSince ??= new Date();
-        this.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.error(
-          `Could not write to dead-letter topic ${this.options.dlqTopic} (retrying in ${backoff} ms; ` +
-            `the record stays uncommitted): ${this.lastError}`,
-        );
       }
-      if (!control.shouldContinue()) return false;
-      await delay(backoff);
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-      if (!control.shouldContinue()) return false;
-      await control.heartbeat();
+      const wait = backoff.next();
+      this.failingSince ??= new Date();
+      this.lastError = describeKafkaError(failed.ok ? undefined : failed.error);
+      this.logger.error(
+        `Could not write to dead-letter topic ${this.options.dlqTopic} (retrying in ${wait} ms; ` +
+          `the record stays uncommitted): ${this.lastError}`,
+      );
+      if (!(await lease.wait(wait))) return false;
     }
   }
 
-  private toRecord(message: KafkaMessage, failure: DeadLetterFailure) {
-    const original: IHeaders = { ...(message.headers ?? {}) };
-    const used = (message.key?.length ?? 0) + (message.value?.length ?? 0) + headersSize(original) + 256;
+  private recovered(): void {
+    if (this.failingSince) this.logger.log(`Dead-letter topic ${this.options.dlqTopic} is writable again`);
+    this.failingSince = undefined;
+    this.lastError = undefined;
+  }
+
+  private logParked(f: DeadLetterFailure): void {
+    this.logger.warn(
+      `Parked ${f.topic}[${f.partition}]@${f.offset} (${loggable(f.eventName ?? 'no event name')}) in ` +
+        `${this.options.dlqTopic}: ${f.reason}${f.handler ? ` in ${f.handler}` : ''}: ` +
+        loggable(f.error instanceof Error ? f.error.message : String(f.error)),
+    );
+  }
+
+  private toRecord(record: ConsumedRecord, failure: DeadLetterFailure): TopicRecord {
+    const original = { ...record.headers };
     const added = buildDeadLetterHeaders(failure, {
       includeStack: this.options.deadLetter.includeStack,
       maxStackBytes: this.options.deadLetter.maxStackBytes,
-      budgetBytes: this.options.deadLetter.maxRecordBytes - used,
+      budgetBytes: this.options.deadLetter.maxRecordBytes - recordSize(record.key, record.value, original),
     });
-    return { key: message.key ?? null, value: message.value ?? null, headers: { ...original, ...added } };
+    return {
+      topic: this.options.dlqTopic,
+      key: record.key,
+      value: record.value,
+      headers: { ...original, ...added },
+    };
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

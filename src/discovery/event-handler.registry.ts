@@ -1,68 +1,101 @@
 import { Injectable } from '@nestjs/common';
 import { EventHandlerDefinitionError } from '../errors/event-handler-definition.error';
-import {
-  ConsumerGroupDefinition,
-  EventHandlerDefinition,
-} from '../interfaces/event-handler-definition.interface';
+import type { ConsumerGroupInfo, EventHandlerInfo } from '../interfaces/event-handler-info.interface';
 import { conflictingGroupOption } from '../kafka.messages';
+import type { ConsumerGroupDefinition, EventHandlerDefinition } from '../routing/event-handler.definition';
 
 /**
  * Every event handler the explorer found, and the consumer groups they form. Lookup only: discovery is
- * the explorer's job, running consumers the orchestrator's.
+ * the explorer's job, running consumers the orchestrator's. What it returns is a read-only description.
  */
 @Injectable()
 export class EventHandlerRegistry {
-  private readonly handlers = new Map<string, EventHandlerDefinition>();
-  private groups?: ConsumerGroupDefinition[];
+  private readonly handlers = new Map<
+    string,
+    { definition: EventHandlerDefinition; info: EventHandlerInfo }
+  >();
+  private groups?: { definitions: ConsumerGroupDefinition[]; infos: ConsumerGroupInfo[] };
 
+  /** @internal The explorer's: a handler registered twice (one provider in two modules) counts once. */
   register(definition: EventHandlerDefinition): void {
     if (this.handlers.has(definition.id)) return;
-    this.handlers.set(definition.id, definition);
+    this.handlers.set(definition.id, { definition, info: describe(definition) });
     this.groups = undefined;
   }
 
-  getHandlers(): EventHandlerDefinition[] {
-    return [...this.handlers.values()];
+  getHandlers(): EventHandlerInfo[] {
+    return [...this.handlers.values()].map((h) => h.info);
   }
 
-  getHandler(id: string): EventHandlerDefinition | undefined {
-    return this.handlers.get(id);
-  }
-
-  /** Handlers whose pattern matches an event name, whatever their topics. */
-  findHandlers(eventName: string): EventHandlerDefinition[] {
-    return this.getHandlers().filter((h) => h.pattern.matches(eventName));
+  getHandler(id: string): EventHandlerInfo | undefined {
+    return this.handlers.get(id)?.info;
   }
 
   /** Groups in first-registration order; throws if handlers of one group disagree on its options. */
-  getGroups(): ConsumerGroupDefinition[] {
+  getGroups(): ConsumerGroupInfo[] {
+    return [...this.build().infos];
+  }
+
+  /** @internal The groups with their handlers' callable definitions, for the consumers. */
+  groupDefinitions(): readonly ConsumerGroupDefinition[] {
+    return this.build().definitions;
+  }
+
+  private build(): { definitions: ConsumerGroupDefinition[]; infos: ConsumerGroupInfo[] } {
     if (this.groups) return this.groups;
     const byGroup = new Map<string, EventHandlerDefinition[]>();
-    for (const handler of this.handlers.values()) {
-      byGroup.set(handler.groupId, [...(byGroup.get(handler.groupId) ?? []), handler]);
+    for (const { definition } of this.handlers.values()) {
+      byGroup.set(definition.groupId, [...(byGroup.get(definition.groupId) ?? []), definition]);
     }
-    this.groups = [...byGroup].map(([groupId, handlers]) => {
-      for (const option of ['fromBeginning', 'autoCommit', 'keyConcurrency'] as const) {
-        if (new Set(handlers.map((h) => h[option])).size > 1) {
-          throw new EventHandlerDefinitionError(
-            handlers[0].id,
-            conflictingGroupOption(
-              groupId,
-              option,
-              handlers.map((h) => `${h.id}: ${h[option]}`),
-            ),
-          );
-        }
-      }
-      return {
-        groupId,
-        handlers,
-        topics: [...new Set(handlers.flatMap((h) => [...h.topics]))].sort(),
-        fromBeginning: handlers[0].fromBeginning,
-        autoCommit: handlers[0].autoCommit,
-        keyConcurrency: handlers[0].keyConcurrency,
-      };
-    });
+    const definitions = [...byGroup].map(([groupId, handlers]) => groupOf(groupId, handlers));
+    const infos = definitions.map((group) =>
+      Object.freeze({
+        groupId: group.groupId,
+        topics: group.topics,
+        fromBeginning: group.fromBeginning,
+        autoCommit: group.autoCommit,
+        keyConcurrency: group.keyConcurrency,
+        handlers: Object.freeze(group.handlers.map((h) => this.handlers.get(h.id)!.info)),
+      }),
+    );
+    this.groups = { definitions, infos };
     return this.groups;
   }
+}
+
+function groupOf(groupId: string, handlers: EventHandlerDefinition[]): ConsumerGroupDefinition {
+  for (const option of ['fromBeginning', 'autoCommit', 'keyConcurrency'] as const) {
+    if (new Set(handlers.map((h) => h[option])).size > 1) {
+      throw new EventHandlerDefinitionError(
+        handlers[0].id,
+        conflictingGroupOption(
+          groupId,
+          option,
+          handlers.map((h) => `${h.id}: ${h[option]}`),
+        ),
+      );
+    }
+  }
+  return {
+    groupId,
+    handlers,
+    topics: Object.freeze([...new Set(handlers.flatMap((h) => [...h.topics]))].sort()),
+    fromBeginning: handlers[0].fromBeginning,
+    autoCommit: handlers[0].autoCommit,
+    keyConcurrency: handlers[0].keyConcurrency,
+  };
+}
+
+function describe(definition: EventHandlerDefinition): EventHandlerInfo {
+  return Object.freeze({
+    id: definition.id,
+    eventName: definition.eventName,
+    topics: Object.freeze([...definition.topics].sort()),
+    groupId: definition.groupId,
+    fromBeginning: definition.fromBeginning,
+    autoCommit: definition.autoCommit,
+    keyConcurrency: definition.keyConcurrency,
+    retry: Object.freeze({ ...definition.retry }),
+    timeoutMs: definition.timeoutMs,
+  });
 }

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { nonNegative, positive, retryPolicy } from '../config/kafka-options.resolver';
+import { nonRetryablePredicate, resolveRetryPolicy } from '../config/retry-policy';
+import { nonNegative, positive } from '../config/setting-validators';
 import { TopicResolver } from '../config/topic.resolver';
-import { nonRetryablePredicate } from '../consumer/retry-policy';
 import { EventHandlerDefinitionError } from '../errors/event-handler-definition.error';
 import { EventContext } from '../interfaces/event-context.interface';
-import { EventHandlerDefinition } from '../interfaces/event-handler-definition.interface';
+import { EventHandlerDefinition } from '../routing/event-handler.definition';
 import { EventHandlerOptions } from '../interfaces/event-handler-options.interface';
-import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
+import { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { KAFKA_OPTIONS } from '../kafka.constants';
 import { underivableTopic } from '../kafka.messages';
 import { compileEventPattern, patternDomain } from '../routing/event-pattern';
@@ -88,7 +88,7 @@ export class KafkaExplorer implements OnModuleInit {
         options.keyConcurrency ?? this.options.consumer.keyConcurrency,
         `@EventHandler ${id} keyConcurrency`,
       ),
-      retry: retryPolicy(options.retry, this.options.retry, `@EventHandler ${id} retry`),
+      retry: resolveRetryPolicy(options.retry, this.options.retry, `@EventHandler ${id} retry`),
       timeoutMs: nonNegative(
         options.timeoutMs ?? this.options.handlerTimeoutMs,
         `@EventHandler ${id} timeoutMs`,

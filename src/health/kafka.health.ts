@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ClusterReachability, KafkaAdminService } from '../admin/kafka-admin.service';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaConsumerService } from '../consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
 import { ConsumerGroupState, ConsumerGroupStatus } from '../interfaces/consumer-group-status.interface';
-import { ResolvedKafkaOptions } from '../interfaces/kafka-module-options.interface';
+import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { KAFKA_OPTIONS } from '../kafka.constants';
-import { KafkaOrchestrator } from '../kafka.orchestrator';
 import { KafkaProducerService } from '../producer/kafka-producer.service';
-import { ClusterReachability, KafkaAdminService } from '../topics/kafka-admin.service';
 
 /** Group states in which a group is doing (or was deliberately told to stop doing) its job. */
 const HEALTHY_GROUP_STATES: ReadonlySet<ConsumerGroupState> = new Set([
@@ -27,13 +26,13 @@ type Verdict = 'up' | 'degraded' | 'down';
  */
 @Injectable()
 export class KafkaHealthIndicator {
+  /** @internal Made by Nest's injector. */
   constructor(
     private readonly health: HealthIndicatorService,
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
     private readonly producer: KafkaProducerService,
     private readonly consumers: KafkaConsumerService,
     private readonly admin: KafkaAdminService,
-    private readonly orchestrator: KafkaOrchestrator,
     private readonly deadLetter: DeadLetterPublisher,
   ) {}
 
@@ -75,7 +74,7 @@ export class KafkaHealthIndicator {
       enabled: true,
       brokers: this.options.brokers,
       cluster: cluster.reachable ? 'reachable' : `not reachable: ${cluster.error}`,
-      ...(this.orchestrator.missingTopics.length ? { missingTopics: this.orchestrator.missingTopics } : {}),
+      ...(this.admin.missingTopics.length ? { missingTopics: [...this.admin.missingTopics] } : {}),
     };
   }
 
@@ -106,7 +105,7 @@ export class KafkaHealthIndicator {
     };
     const working =
       cluster.reachable &&
-      this.orchestrator.missingTopics.length === 0 &&
+      this.admin.missingTopics.length === 0 &&
       groups.every((g) => HEALTHY_GROUP_STATES.has(g.state));
     const verdict: Verdict = !working ? 'down' : dlq ? 'degraded' : 'up';
     return { verdict, details };

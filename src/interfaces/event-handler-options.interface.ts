@@ -1,4 +1,4 @@
-import type { NonRetryableErrors } from './kafka-module-options.interface';
+import type { NonRetryableErrors } from './retry-options.interface';
 import type { RetryOptions } from './retry-options.interface';
 
 /** What @EventHandler takes: the reference design's five options, and the reliability ones after them. */

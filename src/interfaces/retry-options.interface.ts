@@ -23,5 +23,6 @@ export interface ResolvedRetryPolicy {
   jitter: boolean;
 }
 
-/** Decides whether an error thrown by a handler is worth another attempt. */
-export type RetryablePredicate = (error: unknown) => boolean;
+/** Error classes (matched with instanceof), or a predicate, naming errors that must not be retried. */
+export type NonRetryableErrors =
+  Array<abstract new (...args: never[]) => Error> | ((error: unknown) => boolean);

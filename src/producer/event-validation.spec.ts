@@ -1,5 +1,6 @@
 import { InvalidEventError } from '../errors/invalid-event.error';
-import { loggable, validateOutgoingEvent } from './event-validation';
+import { loggable } from '../kafka.messages';
+import { validateOutgoingEvent } from './event-validation';
 
 describe('validateOutgoingEvent', () => {
   it("accepts the reference design's event names, topics and text headers", () => {

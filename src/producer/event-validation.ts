@@ -1,5 +1,6 @@
 import { isLegalTopicName } from '../config/kafka-names';
 import { InvalidEventError } from '../errors/invalid-event.error';
+import { loggable } from '../kafka.messages';
 
 /** Event names: dot-separated words, as the routing rules expect; no spaces, control characters or wildcards. */
 const EVENT_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -9,14 +10,6 @@ const MAX_HEADER_VALUE = 16 * 1024;
 // Matching control characters is the point: they forge log lines (CR, LF) and break header parsers.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_ALL = /[\u0000-\u001f\u007f]/g;
-
-/** Makes text safe for one log line: control characters (CR, LF, ...) shown escaped, length capped. */
-export function loggable(text: string, max = 300): string {
-  const clean = text.replace(CONTROL_ALL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}
 
 /** Checks what send() is given before it is used in a topic lookup, a header or a log line. */
 export function validateOutgoingEvent(

@@ -1,17 +1,23 @@
-import { OutgoingRecord, RecordOutcome, SendBatcher } from './send-batcher';
+import { KafkaClientError } from '../client/kafka-client.error';
+import type { WriteOutcome } from '../client/record-writer.port';
+import { SendBatcher } from './send-batcher';
 
-const record = (value: string, topic = 't'): OutgoingRecord => ({ topic, message: { value } });
+interface TestRecord {
+  topic: string;
+  value: string;
+}
+const record = (value: string, topic = 't'): TestRecord => ({ topic, value });
+const written = (offset: number): WriteOutcome => ({ ok: true, partition: 0, offset: String(offset) });
 
 describe('SendBatcher', () => {
   it('writes concurrent sends together and gives each caller its own outcome', async () => {
     const writes: string[][] = [];
-    const batcher = new SendBatcher<string>(
+    const down = new KafkaClientError('other', true, 'partition down');
+    const batcher = new SendBatcher<TestRecord>(
       async (records) => {
-        writes.push(records.map((r) => String(r.message.value)));
-        return records.map((r): RecordOutcome<string> =>
-          r.message.value === 'bad'
-            ? { ok: false, error: new Error('partition down') }
-            : { ok: true, value: `@${r.message.value}` },
+        writes.push(records.map((r) => r.value));
+        return records.map((r, i): WriteOutcome =>
+          r.value === 'bad' ? { ok: false, error: down } : written(i),
         );
       },
       5,
@@ -20,24 +26,27 @@ describe('SendBatcher', () => {
     const results = await Promise.allSettled(['a', 'bad', 'b'].map((v) => batcher.add(record(v))));
     expect(writes).toEqual([['a', 'bad', 'b']]);
     expect(results).toEqual([
-      { status: 'fulfilled', value: '@a' },
-      { status: 'rejected', reason: new Error('partition down') },
-      { status: 'fulfilled', value: '@b' },
+      { status: 'fulfilled', value: written(0) },
+      { status: 'rejected', reason: down },
+      { status: 'fulfilled', value: written(2) },
     ]);
   });
 
   it('flushes as soon as maxBatchSize records wait, and rejects a whole batch whose write throws', async () => {
     const sizes: number[] = [];
-    const batcher = new SendBatcher<number>(
+    const batcher = new SendBatcher<TestRecord>(
       async (records) => {
         sizes.push(records.length);
         if (records.some((r) => r.topic === 'gone')) throw new Error('not connected');
-        return records.map((_, i) => ({ ok: true, value: i }));
+        return records.map((_, i) => written(i));
       },
       60_000,
       2,
     );
-    await expect(Promise.all([batcher.add(record('1')), batcher.add(record('2'))])).resolves.toEqual([0, 1]);
+    await expect(Promise.all([batcher.add(record('1')), batcher.add(record('2'))])).resolves.toEqual([
+      written(0),
+      written(1),
+    ]);
     await expect(Promise.all([batcher.add(record('3', 'gone')), batcher.add(record('4'))])).rejects.toThrow(
       'not connected',
     );
@@ -48,11 +57,11 @@ describe('SendBatcher', () => {
     const writes: string[][] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const batcher = new SendBatcher<string>(
+    const batcher = new SendBatcher<TestRecord>(
       async (records) => {
-        writes.push(records.map((r) => String(r.message.value)));
+        writes.push(records.map((r) => r.value));
         if (writes.length === 1) await gate;
-        return records.map(() => ({ ok: true, value: 'ok' }));
+        return records.map((_, i) => written(i));
       },
       60_000,
       100,
@@ -68,18 +77,18 @@ describe('SendBatcher', () => {
   });
 
   it('drains: writes what waits and waits for it', async () => {
-    let written = 0;
-    const batcher = new SendBatcher<number>(
+    let count = 0;
+    const batcher = new SendBatcher<TestRecord>(
       async (records) => {
-        written += records.length;
-        return records.map(() => ({ ok: true, value: 1 }));
+        count += records.length;
+        return records.map(() => written(1));
       },
       60_000,
       100,
     );
     const pending = batcher.add(record('x'));
     await batcher.drain();
-    expect(written).toBe(1);
-    await expect(pending).resolves.toBe(1);
+    expect(count).toBe(1);
+    await expect(pending).resolves.toEqual(written(1));
   });
 });

@@ -1,16 +1,11 @@
-import { Message } from 'kafkajs';
+import type { WriteOutcome } from '../client/record-writer.port';
 
-export interface OutgoingRecord {
-  topic: string;
-  message: Message;
-}
+/** Where the broker wrote one record. */
+export type WrittenRecord = Extract<WriteOutcome, { ok: true }>;
 
-/** Per record, where it was written, or why not. */
-export type RecordOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-interface Pending<T> {
-  record: OutgoingRecord;
-  resolve: (value: T) => void;
+interface Pending<R> {
+  record: R;
+  resolve: (written: WrittenRecord) => void;
   reject: (error: unknown) => void;
 }
 
@@ -20,20 +15,20 @@ interface Pending<T> {
  * - with no write in flight, what arrived in the same tick goes at once (a lone caller never waits);
  * - while a write is in flight, records gather until it ends, `lingerMs` passes or `maxBatchSize` wait.
  */
-export class SendBatcher<T> {
-  private pending: Pending<T>[] = [];
+export class SendBatcher<R> {
+  private pending: Pending<R>[] = [];
   private timer?: NodeJS.Timeout;
   private immediate?: NodeJS.Immediate;
   private inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly write: (records: OutgoingRecord[]) => Promise<RecordOutcome<T>[]>,
+    private readonly write: (records: R[]) => Promise<WriteOutcome[]>,
     private readonly lingerMs: number,
     private readonly maxBatchSize: number,
   ) {}
 
-  add(record: OutgoingRecord): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+  add(record: R): Promise<WrittenRecord> {
+    return new Promise<WrittenRecord>((resolve, reject) => {
       this.pending.push({ record, resolve, reject });
       if (this.pending.length >= this.maxBatchSize) this.flush();
       else if (this.inFlight.size === 0) this.immediate ??= setImmediate(() => this.flush());
@@ -59,7 +54,7 @@ export class SendBatcher<T> {
       .then(
         (outcomes) =>
           outcomes.forEach((outcome, i) =>
-            outcome.ok ? batch[i].resolve(outcome.value) : batch[i].reject(outcome.error),
+            outcome.ok ? batch[i].resolve(outcome) : batch[i].reject(outcome.error),
           ),
         (error: unknown) => batch.forEach((p) => p.reject(error)),
       )

@@ -1,4 +1,4 @@
-import { IHeaders } from 'kafkajs';
+import type { RecordHeaders } from '../interfaces/kafka-record.interface';
 import { EventParseError } from '../errors/event-parse.error';
 import { EventHeaders } from '../kafka.constants';
 
@@ -6,7 +6,7 @@ import { EventHeaders } from '../kafka.constants';
 const BODY_NAME_FIELDS = ['eventName', 'event_name', 'type'] as const;
 
 /** Header values as UTF-8 text; of a repeated header, the last value counts. */
-export function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+export function decodeHeaders(headers: RecordHeaders | undefined): Record<string, string> {
   const decoded: Record<string, string> = {};
   if (!headers) return decoded;
   // for...in: Object.entries allocated an array per header, per record.
@@ -16,6 +16,13 @@ export function decodeHeaders(headers: IHeaders | undefined): Record<string, str
     if (value !== undefined) decoded[name] = value.toString();
   }
   return decoded;
+}
+
+/** One header as UTF-8 text (the last value of a repeated one), without decoding the others. */
+export function headerText(headers: RecordHeaders | undefined, name: string): string | undefined {
+  const raw = headers?.[name];
+  const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  return value === undefined ? undefined : value.toString();
 }
 
 /** The record value as JSON; an empty value (or tombstone) and invalid JSON are EventParseErrors. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Kafka, KafkaMessage, logLevel, Message } from 'kafkajs';
-import { PartitionAssigner } from '../../../src/producer/partition-assigner';
+import { PartitionAssigner } from '../../../src/client/kafkajs/partition-assigner';
 import { KafkaProducerService } from '../../../src';
 import { uniqueName, waitFor } from '../../support/kafka';
 import { startTestApp } from '../../support/kafka-app';
@@ -54,7 +54,9 @@ export async function produce(
   try {
     for (let i = 0; i < messages.length; i += batchSize) {
       const groups = await partitions.assign(
-        messages.slice(i, i + batchSize).map((message) => ({ topic, message })),
+        messages
+          .slice(i, i + batchSize)
+          .map(({ key, value, headers }) => ({ topic, key: key ?? null, value, headers })),
       );
       await Promise.all(groups.map((g) => producer.send({ topic, acks: -1, messages: g.messages })));
       await onProgress?.(Math.min(i + batchSize, messages.length));

@@ -1,4 +1,6 @@
-import { Message, PartitionMetadata } from 'kafkajs';
+import { Message } from 'kafkajs';
+import type { PartitionInfo } from '../../interfaces/kafka-record.interface';
+import type { TopicRecord } from '../record-writer.port';
 import { KeyPartitioner } from './key-partitioner';
 
 const METADATA_TTL_MS = 30_000;
@@ -23,18 +25,19 @@ export interface PartitionedMessages {
 export class PartitionAssigner {
   private readonly metadata = new Map<string, { partitioner: KeyPartitioner; fetchedAt: number }>();
 
-  constructor(private readonly fetchPartitions: (topic: string) => Promise<PartitionMetadata[]>) {}
+  constructor(private readonly fetchPartitions: (topic: string) => Promise<PartitionInfo[]>) {}
 
   /** Groups records by topic and partition, keeping their order within each partition. */
-  async assign(records: readonly { topic: string; message: Message }[]): Promise<PartitionedMessages[]> {
+  async assign(records: readonly TopicRecord[]): Promise<PartitionedMessages[]> {
     const partitioners = new Map<string, KeyPartitioner>();
     for (const topic of new Set(records.map((r) => r.topic)))
       partitioners.set(topic, await this.partitioner(topic));
     const groups: PartitionedMessages[] = [];
     // topic -> partition -> its group
     const index = new Map<string, Map<number, PartitionedMessages>>();
-    records.forEach(({ topic, message }, position) => {
-      const partition = partitioners.get(topic)!.partition(message);
+    records.forEach((record, position) => {
+      const { topic } = record;
+      const partition = partitioners.get(topic)!.partition(record);
       let byPartition = index.get(topic);
       if (!byPartition) index.set(topic, (byPartition = new Map()));
       let group = byPartition.get(partition);
@@ -43,7 +46,7 @@ export class PartitionAssigner {
         byPartition.set(partition, group);
         groups.push(group);
       }
-      group.messages.push({ ...message, partition });
+      group.messages.push({ key: record.key, value: record.value, headers: record.headers, partition });
       group.positions.push(position);
     });
     return groups;

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { PartitionMetadata } from 'kafkajs';
+import type { PartitionInfo } from '../../interfaces/kafka-record.interface';
 
 const SEED = 0x9747b28c;
 const M = 0x5bd1e995;
@@ -45,7 +45,7 @@ export class KeyPartitioner {
   private readonly available: number[];
   private counter = randomInt(0, 2 ** 31);
 
-  constructor(private readonly partitions: readonly PartitionMetadata[]) {
+  constructor(private readonly partitions: readonly PartitionInfo[]) {
     this.available = partitions.filter((p) => p.leader >= 0).map((p) => p.partitionId);
   }
 

@@ -14,10 +14,7 @@ describe('PartitionAssigner', () => {
   it('puts keyed records where kafkajs would, one group per partition, in order, remembering each position', async () => {
     const fetch = jest.fn(async () => partitionsOf(6));
     const assigner = new PartitionAssigner(fetch);
-    const records = ['a', 'b', 'c', 'a', 'b', 'a'].map((key, i) => ({
-      topic: 'jobs',
-      message: { key, value: `${i}` },
-    }));
+    const records = ['a', 'b', 'c', 'a', 'b', 'a'].map((key, i) => ({ topic: 'jobs', key, value: `${i}` }));
     const groups = await assigner.assign(records);
 
     const kafkajs = Partitioners.DefaultPartitioner();
@@ -30,7 +27,7 @@ describe('PartitionAssigner', () => {
         });
         expect(message.partition).toBe(expected);
         expect(group.partition).toBe(expected);
-        expect(records[group.positions[i]].message.value).toBe(message.value);
+        expect(records[group.positions[i]].value).toBe(message.value);
       }
       // Order within a partition is the callers' order.
       expect(group.positions).toEqual([...group.positions].sort((x, y) => x - y));
@@ -41,7 +38,7 @@ describe('PartitionAssigner', () => {
   it("spreads keyless records over the partitions and reads a topic's partitions once while cached", async () => {
     const fetch = jest.fn(async () => partitionsOf(3));
     const assigner = new PartitionAssigner(fetch);
-    const records = Array.from({ length: 9 }, (_, i) => ({ topic: 'visits', message: { value: `${i}` } }));
+    const records = Array.from({ length: 9 }, (_, i) => ({ topic: 'visits', key: null, value: `${i}` }));
     const groups = await assigner.assign(records);
     expect(groups.map((g) => g.messages.length).sort()).toEqual([3, 3, 3]);
     await assigner.assign(records);
@@ -53,6 +50,6 @@ describe('PartitionAssigner', () => {
 
   it('rejects a topic without partitions', async () => {
     const assigner = new PartitionAssigner(async () => []);
-    await expect(assigner.assign([{ topic: 'missing', message: { value: 'x' } }])).rejects.toThrow(/missing/);
+    await expect(assigner.assign([{ topic: 'missing', key: null, value: 'x' }])).rejects.toThrow(/missing/);
   });
 });

@@ -1,26 +1,15 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { KafkaClientFactory } from '../client/kafka-client.factory';
-import type { ResolvedRetryPolicy, RetryOptions } from './retry-options.interface';
-
-export type KafkaCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
-
-/** Error classes (matched with instanceof), or a predicate, naming errors that must not be retried. */
-export type NonRetryableErrors =
-  Array<abstract new (...args: never[]) => Error> | ((error: unknown) => boolean);
-
-export type SaslMechanismName = 'plain' | 'scram-sha-256' | 'scram-sha-512';
-
-export interface KafkaSaslOptions {
-  mechanism: SaslMechanismName;
-  username: string;
-  password: string;
-}
-
-/** OAUTHBEARER: a provider returning a fresh token; give it through forRootAsync (it cannot come from env). */
-export interface KafkaOauthBearerOptions {
-  mechanism: 'oauthbearer';
-  oauthBearerProvider: () => Promise<{ value: string }>;
-}
+import type { KafkaClientFactory } from '../client/kafka-client.port';
+import type {
+  KafkaCompression,
+  KafkaOauthBearerOptions,
+  KafkaSaslOptions,
+} from '../interfaces/kafka-connection-options.interface';
+import type {
+  NonRetryableErrors,
+  ResolvedRetryPolicy,
+  RetryOptions,
+} from '../interfaces/retry-options.interface';
 
 export interface KafkaTopicCreationOptions {
   /** Partitions of each topic the module creates. Default 3. */

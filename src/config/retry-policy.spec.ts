@@ -1,6 +1,7 @@
 import { EventParseError } from '../errors/event-parse.error';
 import { NonRetryableError } from '../errors/non-retryable.error';
-import { backoffDelay, DEFAULT_RETRY, nonRetryablePredicate, resolveRetryPolicy } from './retry-policy';
+import { backoffDelay } from './backoff';
+import { DEFAULT_RETRY, nonRetryablePredicate, resolveRetryPolicy } from './retry-policy';
 
 describe('retry policy', () => {
   const policy = { attempts: 5, initialMs: 100, maxMs: 1000, multiplier: 2, jitter: false };

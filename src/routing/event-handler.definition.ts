@@ -1,6 +1,6 @@
-import { CompiledEventPattern } from '../routing/event-pattern';
-import { EventContext } from './event-context.interface';
-import { ResolvedRetryPolicy } from './retry-options.interface';
+import type { CompiledEventPattern } from './event-pattern';
+import type { EventContext } from '../interfaces/event-context.interface';
+import type { ResolvedRetryPolicy } from '../interfaces/retry-options.interface';
 
 /** One @EventHandler method, resolved at bootstrap: what the registry lists and the consumers route to. */
 export interface EventHandlerDefinition {

@@ -1,7 +1,10 @@
 import { EventParseError } from '../errors/event-parse.error';
+import { KafkaConfigError } from '../errors/kafka-config.error';
 import { NonRetryableError } from '../errors/non-retryable.error';
-import type { NonRetryableErrors } from '../interfaces/kafka-module-options.interface';
+import type { NonRetryableErrors } from '../interfaces/retry-options.interface';
 import { ResolvedRetryPolicy, RetryOptions } from '../interfaces/retry-options.interface';
+import { invalidSetting } from '../kafka.messages';
+import { positive } from './setting-validators';
 
 export const DEFAULT_RETRY: ResolvedRetryPolicy = {
   attempts: 3,
@@ -11,10 +14,31 @@ export const DEFAULT_RETRY: ResolvedRetryPolicy = {
   jitter: true,
 };
 
-/** A handler's policy: its own options over the module's, over the defaults; `false` means one attempt. */
+/**
+ * A validated policy: `options` over `base` (the module's, for a handler) over the defaults; `false` means
+ * one attempt. `setting` names the option in a KafkaConfigError (`retry`, `@EventHandler Class.method retry`).
+ */
 export function resolveRetryPolicy(
   options: RetryOptions | false | undefined,
   base: ResolvedRetryPolicy = DEFAULT_RETRY,
+  setting = 'retry',
+): ResolvedRetryPolicy {
+  const policy = mergeRetryPolicy(options, base);
+  positive(policy.attempts, `${setting}.attempts`);
+  positive(policy.initialMs, `${setting}.backoff.initialMs`);
+  positive(policy.maxMs, `${setting}.backoff.maxMs`);
+  if (!(policy.multiplier >= 1)) {
+    throw new KafkaConfigError(
+      `${setting}.backoff.multiplier`,
+      invalidSetting(`${setting}.backoff.multiplier`, policy.multiplier, 'must be at least 1'),
+    );
+  }
+  return policy;
+}
+
+function mergeRetryPolicy(
+  options: RetryOptions | false | undefined,
+  base: ResolvedRetryPolicy,
 ): ResolvedRetryPolicy {
   if (options === false) return { ...base, attempts: 1 };
   return {
@@ -24,20 +48,6 @@ export function resolveRetryPolicy(
     multiplier: options?.backoff?.multiplier ?? base.multiplier,
     jitter: options?.backoff?.jitter ?? base.jitter,
   };
-}
-
-/**
- * Delay after failed attempt `attempt` (1-based): exponential, capped, and with jitter spread over
- * [delay/2, delay] so it never collapses to zero.
- */
-export function backoffDelay(
-  attempt: number,
-  policy: ResolvedRetryPolicy,
-  random: () => number = Math.random,
-): number {
-  const exponential = policy.initialMs * Math.pow(policy.multiplier, attempt - 1);
-  const capped = Math.min(policy.maxMs, exponential);
-  return policy.jitter ? Math.round(capped / 2 + random() * (capped / 2)) : Math.round(capped);
 }
 
 /** Errors that no retry can fix: NonRetryableError (and subclasses), validation errors, unparseable records. */

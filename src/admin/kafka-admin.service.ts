@@ -1,0 +1,119 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AdminClient } from '../client/admin-client.port';
+import { describeKafkaError } from '../client/kafka-client.error';
+import type { KafkaClient } from '../client/kafka-client.port';
+import type { PartitionInfo } from '../interfaces/kafka-record.interface';
+import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
+import { KAFKA_CLIENT, KAFKA_OPTIONS } from '../kafka.constants';
+import { withTimeout } from '../client/with-timeout';
+
+export interface ClusterReachability {
+  reachable: boolean;
+  brokers?: number;
+  error?: string;
+}
+
+/**
+ * The admin client: broker reachability for health, partitions for the producer, and the topics the app
+ * needs (checked, or created, at startup; the missing ones are kept here for health to report). Every call
+ * is bounded by a timeout so a dead broker makes a call fail, never hang.
+ */
+@Injectable()
+export class KafkaAdminService {
+  private readonly logger = new Logger('KafkaAdmin');
+  private admin?: AdminClient;
+  private connecting?: Promise<AdminClient>;
+  private missing: string[] = [];
+
+  constructor(
+    @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
+    @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
+  ) {}
+
+  /** Topics needed but missing at the last check (createTopics off). */
+  get missingTopics(): readonly string[] {
+    return this.missing;
+  }
+
+  async ping(timeoutMs: number): Promise<ClusterReachability> {
+    try {
+      const { brokers } = await withTimeout(
+        this.use((admin) => admin.describeCluster()),
+        timeoutMs,
+        `no answer from ${this.options.brokers.join(',')} within ${timeoutMs} ms`,
+      );
+      return { reachable: true, brokers };
+    } catch (error) {
+      return { reachable: false, error: describeKafkaError(error) };
+    }
+  }
+
+  /**
+   * Checks that `needed` topics exist, creating the missing ones when `createTopics` is on; returns (and
+   * remembers for health) the ones still missing.
+   */
+  async ensureTopics(needed: Iterable<string>): Promise<string[]> {
+    const existing = new Set(
+      await withTimeout(
+        this.use((admin) => admin.listTopics()),
+        this.options.requestTimeout,
+        'listTopics timed out',
+      ),
+    );
+    let missing = [...new Set(needed)].filter((t) => !existing.has(t)).sort();
+    if (missing.length > 0 && this.options.createTopics) {
+      const { numPartitions, replicationFactor } = this.options.createTopics;
+      await this.use((admin) =>
+        admin.createTopics(
+          missing.map((topic) => ({ topic, numPartitions, replicationFactor: replicationFactor ?? -1 })),
+        ),
+      );
+      this.logger.log(`Created topics: ${missing.join(', ')}`);
+      missing = [];
+    }
+    this.missing = missing;
+    return missing;
+  }
+
+  /** Partitions of a topic with their leaders, for the producer's partitioner. */
+  async partitions(topic: string): Promise<PartitionInfo[]> {
+    return withTimeout(
+      this.use((admin) => admin.partitions(topic)),
+      this.options.requestTimeout,
+      `no metadata for topic ${topic} within ${this.options.requestTimeout} ms`,
+    );
+  }
+
+  async disconnect(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
+
+  private async use<T>(call: (admin: AdminClient) => Promise<T>): Promise<T> {
+    const admin = await this.connect();
+    try {
+      return await call(admin);
+    } catch (error) {
+      // A broken connection is rebuilt on the next call rather than reused.
+      if (this.admin === admin) this.admin = undefined;
+      void admin.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private connect(): Promise<AdminClient> {
+    if (this.admin) return Promise.resolve(this.admin);
+    this.connecting ??= (async () => {
+      const admin = this.client.admin();
+      try {
+        await admin.connect();
+        this.admin = admin;
+        return admin;
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+    return this.connecting;
+  }
+}

@@ -1,0 +1,48 @@
+import { Logger } from '@nestjs/common';
+import { Consumer, Kafka, logLevel, Producer, SASLOptions } from 'kafkajs';
+import type { AdminClient } from '../admin-client.port';
+import type { GroupConsumer, GroupConsumerEvents, GroupConsumerOptions } from '../group-consumer.port';
+import type { KafkaClient, KafkaClientFactory, KafkaConnectionConfig } from '../kafka-client.port';
+import type { RecordWriter, RecordWriterOptions } from '../record-writer.port';
+import { KafkajsAdminClient } from './kafkajs.admin-client';
+import { KafkajsGroupConsumer } from './kafkajs.group-consumer';
+import { KafkajsRecordWriter } from './kafkajs.record-writer';
+import { kafkajsLogCreator } from './kafkajs-log.bridge';
+
+/** Hooks on the kafkajs objects the adapter makes, e.g. to count requests through kafkajs' instrumentation. */
+export interface KafkajsInstrumentation {
+  producer?: (producer: Producer) => void;
+  consumer?: (consumer: Consumer) => void;
+}
+
+/** The default client: kafkajs. */
+export class KafkajsClientFactory implements KafkaClientFactory {
+  constructor(private readonly instrument: KafkajsInstrumentation = {}) {}
+
+  create(config: KafkaConnectionConfig): KafkaClient {
+    if (typeof config.ssl === 'object' && config.ssl.rejectUnauthorized === false) {
+      // Never silently off: this accepts any certificate, so a man in the middle can read every event.
+      new Logger('Kafka').warn(
+        'TLS certificate verification is OFF (rejectUnauthorized: false / KAFKA_SSL_REJECT_UNAUTHORIZED=false)',
+      );
+    }
+    const kafka = new Kafka({
+      clientId: config.clientId,
+      brokers: config.brokers,
+      ssl: config.ssl,
+      sasl: config.sasl as SASLOptions | undefined,
+      connectionTimeout: config.connectionTimeout,
+      requestTimeout: config.requestTimeout,
+      logLevel: logLevel.INFO,
+      logCreator: kafkajsLogCreator(new Logger('Kafka')),
+    });
+    const { producer, consumer } = this.instrument;
+    return {
+      recordWriter: (options: RecordWriterOptions): RecordWriter =>
+        new KafkajsRecordWriter(kafka, options, config.requestTimeout, producer),
+      groupConsumer: (options: GroupConsumerOptions, events: GroupConsumerEvents): GroupConsumer =>
+        new KafkajsGroupConsumer(kafka, options, events, consumer),
+      admin: (): AdminClient => new KafkajsAdminClient(kafka),
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type {
+  ConsumedBatch,
+  GroupConsumer,
+  GroupConsumerEvents,
+  GroupConsumerOptions,
+} from '../group-consumer.port';
+import type { ConsumedRecord } from '../../interfaces/kafka-record.interface';
+import { clientCall, toClientError } from './kafkajs-error.mapper';
+
+/** A kafkajs consumer run on eachBatch, with offsets resolved by the library (never automatically). */
+export class KafkajsGroupConsumer implements GroupConsumer {
+  private readonly consumer: Consumer;
+  private readonly topics: { topic: string }[];
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: GroupConsumerOptions,
+    events: GroupConsumerEvents,
+    instrument?: (consumer: Consumer) => void,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeout,
+      heartbeatInterval: options.heartbeatInterval,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: options.maxWaitTimeMs,
+    });
+    this.topics = options.topics.map((topic) => ({ topic }));
+    const { GROUP_JOIN, FETCH, CRASH, REBALANCING, STOP } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, ({ payload }) =>
+      events.joined(Object.values(payload.memberAssignment).reduce((n, p) => n + p.length, 0)),
+    );
+    this.consumer.on(FETCH, () => events.fetched());
+    this.consumer.on(REBALANCING, () => events.rebalancing());
+    this.consumer.on(CRASH, ({ payload }) => events.crashed(toClientError(payload.error), payload.restart));
+    this.consumer.on(STOP, () => events.stopped());
+    instrument?.(this.consumer);
+  }
+
+  async run(eachBatch: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
+    const { topics, fromBeginning, autoCommit, autoCommitIntervalMs, partitionsConsumedConcurrently } =
+      this.options;
+    await clientCall(async () => {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics: [...topics], fromBeginning });
+      await this.consumer.run({
+        autoCommit,
+        autoCommitInterval: autoCommitIntervalMs,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently,
+        eachBatch: (payload) => eachBatch(new KafkajsBatch(payload, this.consumer)),
+      });
+    });
+  }
+
+  pause(): void {
+    this.consumer.pause(this.topics);
+  }
+
+  resume(): void {
+    this.consumer.resume(this.topics);
+  }
+
+  async disconnect(): Promise<void> {
+    await clientCall(() => this.consumer.disconnect());
+  }
+}
+
+/** kafkajs' eachBatch payload behind the port's batch. */
+class KafkajsBatch implements ConsumedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly ConsumedRecord[];
+
+  constructor(
+    private readonly payload: EachBatchPayload,
+    private readonly consumer: Consumer,
+  ) {
+    this.topic = payload.batch.topic;
+    this.partition = payload.batch.partition;
+    this.records = payload.batch.messages;
+  }
+
+  heartbeat(): Promise<void> {
+    return this.payload.heartbeat();
+  }
+
+  isRunning(): boolean {
+    return this.payload.isRunning();
+  }
+
+  resolveOffset(offset: string): void {
+    this.payload.resolveOffset(offset);
+  }
+
+  commitIfDue(): Promise<void> {
+    return this.payload.commitOffsetsIfNecessary();
+  }
+
+  commit(offset: string): Promise<void> {
+    return this.consumer.commitOffsets([
+      { topic: this.topic, partition: this.partition, offset: (BigInt(offset) + 1n).toString() },
+    ]);
+  }
+}

@@ -1,0 +1,15 @@
+export type KafkaCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export type SaslMechanismName = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+export interface KafkaSaslOptions {
+  mechanism: SaslMechanismName;
+  username: string;
+  password: string;
+}
+
+/** OAUTHBEARER: a provider returning a fresh token; give it through forRootAsync (it cannot come from env). */
+export interface KafkaOauthBearerOptions {
+  mechanism: 'oauthbearer';
+  oauthBearerProvider: () => Promise<{ value: string }>;
+}
