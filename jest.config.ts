@@ -33,6 +33,8 @@ const config: Config = {
       moduleNameMapper,
       // Each fault test starts, stops and kills its own brokers; never the one named by KAFKA_BROKERS.
       testMatch: ['<rootDir>/test/faults/**/*.spec.ts'],
+      // Clears .fault-results and notes the commit under test, so a run's results are its own.
+      globalSetup: '<rootDir>/test/faults/support/fault-results.setup.ts',
     },
     {
       displayName: 'security',

@@ -170,6 +170,8 @@ export interface BenchResults {
   schema: 1;
   mode: 'quick' | 'full';
   command: string;
+  /** HEAD at the start, `-dirty` with changes to src/ or bench/ (absent in runs made before it was recorded). */
+  commit?: string;
   startedAt: string;
   wallSeconds: number;
   machine: MachineInfo;

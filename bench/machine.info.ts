@@ -48,6 +48,15 @@ export function libraryState(): MachineInfo['library'] {
 }
 
 /**
+ * The code a run measures, for bench/results/history.jsonl: `git rev-parse HEAD`, with `-dirty` when src/ (the
+ * library) or bench/ (the workloads) has uncommitted or untracked changes.
+ */
+export function codeCommit(): string {
+  const head = git(['rev-parse', 'HEAD']) || 'unknown';
+  return git(['status', '--porcelain', '--', 'src', 'bench']).length > 0 ? `${head}-dirty` : head;
+}
+
+/**
  * `library` is the state captured before the first measurement; src/ is hashed again at the end, because
  * another change to src/ during the run would make the figures describe neither version.
  */

@@ -3,7 +3,8 @@
  * Java perf tools, on one broker, in one run (issue 6). Starts or reuses a broker through the launcher,
  * runs every scenario for every system in fresh worker processes, several rounds in alternating order, and
  * writes bench/results/<timestamp>.json, bench/results/latest.json, bench/results/latest.svg and
- * docs/benchmarks.md. A benchmark, not a test: CI does not run it.
+ * docs/benchmarks.md, and appends the run's summary to bench/results/history.jsonl. A benchmark, not a test: CI
+ * does not run it.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,14 +17,16 @@ import { runScenario } from './bench.runner';
 import { BenchResults, ProfileSummary, ScenarioSummary } from './bench.types';
 import { throughputChart } from './chart.svg';
 import { JavaPerfTools } from './java.workload';
-import { libraryState, machineInfo } from './machine.info';
+import { codeCommit, libraryState, machineInfo } from './machine.info';
 import { markdownReport } from './report.markdown';
+import { appendHistory, historyEntry } from './results.history';
 import { goalsOf, ratiosOf } from './results.summary';
 import { BenchTopics } from './topics.admin';
 import { killWorkers } from './worker.process';
 
 const ROOT = join(__dirname, '..');
 const RESULTS_DIR = join(__dirname, 'results');
+const HISTORY_FILE = join(RESULTS_DIR, 'history.jsonl');
 const DOCS_FILE = join(ROOT, 'docs', 'benchmarks.md');
 const ANALYSIS_FILE = join(ROOT, 'bench', 'analysis.md');
 
@@ -85,6 +88,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const partial = config.only.length !== SCENARIOS.length;
   const library = libraryState();
+  const commit = codeCommit();
 
   cluster = await startKafkaCluster({ log: (line) => log(`[broker] ${line}`) });
   const kafkaVersion = cluster.version ?? (process.env.KAFKA_VERSION?.trim() || DEFAULT_KAFKA_VERSION);
@@ -119,6 +123,7 @@ async function main(): Promise<number> {
     schema: 1,
     mode: config.mode,
     command: commandLine(argv),
+    commit,
     startedAt: startedAt.toISOString(),
     wallSeconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
     machine: machineInfo(cluster, kafkaVersion, await java.version(), library),
@@ -141,6 +146,11 @@ async function main(): Promise<number> {
   );
   writeFileSync(stamped, JSON.stringify(results, null, 2) + '\n');
   log(`wrote ${stamped}`);
+  appendHistory(
+    HISTORY_FILE,
+    historyEntry(results, commit, { rounds: config.rounds, only: partial ? config.only : undefined }),
+  );
+  log('appended the run to bench/results/history.jsonl');
   if (partial) {
     log('partial run (--only): latest.json, the chart and docs/benchmarks.md are left as they were');
   } else {

@@ -186,7 +186,8 @@ export function markdownReport(
       `${Math.round(results.wallSeconds)} s wall time including the broker's start), on the library at commit ` +
       `\`${m.library.commit}\`${m.library.srcDirty ? ' with uncommitted changes in `src/`' : ''} ` +
       `(src/ hash \`${m.library.srcHash}\`). ` +
-      'Raw figures: [`bench/results/latest.json`](../bench/results/latest.json). What the issue asks for: ' +
+      'Raw figures: [`bench/results/latest.json`](../bench/results/latest.json); every run, for comparison: ' +
+      '[`bench/results/history.jsonl`](../bench/results/history.jsonl). What the issue asks for: ' +
       'issue 6, "Speed".',
     '',
   ];

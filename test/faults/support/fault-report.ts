@@ -1,13 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScenarioResult } from './fault-harness';
+import type { ScenarioResult } from './fault-harness';
+import { provenance } from './fault-provenance';
+import type { ReliabilityRow } from './reliability-table';
 
 /** Where each scenario leaves its figures for `npm run reliability` to turn into docs/reliability.*. */
 export const RESULTS_DIR = join(__dirname, '..', '..', '..', '.fault-results');
 
+/** Records a scenario's figures with the commit that produced them and when they were counted. */
 export function report(result: ScenarioResult): void {
+  const row: ReliabilityRow = { ...result, ...provenance() };
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, `${result.scenario}.json`), JSON.stringify(result) + '\n');
+  writeFileSync(join(RESULTS_DIR, `${result.scenario}.json`), JSON.stringify(row) + '\n');
   const { scenario, produced, handled, parked, lost, duplicated } = result;
   console.log(
     `[fault] ${scenario}: produced=${produced} handled=${handled} parked=${parked} lost=${lost} duplicated=${duplicated}`,

@@ -1,55 +1,29 @@
 /**
  * npm run reliability: after the fault suite, writes its figures into docs/reliability.json and the table of
- * docs/reliability.md (between the RESULTS markers), in the order of SCENARIOS.
+ * docs/reliability.md (between the RESULTS markers), in the order of SCENARIOS, each row with the commit that
+ * ran and when it was measured. `--partial` writes the scenarios of a run that left some out (one spec file)
+ * and lists the others as not measured; rows are never carried over from an earlier run.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { ScenarioResult } from './fault-harness';
 import { RESULTS_DIR } from './fault-report';
+import { FoundResult, reliabilityRows, reliabilityTable } from './reliability-table';
 
 const DOCS = join(__dirname, '..', '..', '..', 'docs');
-const SCENARIOS = [
-  'sigkill',
-  'sigkill-keyed',
-  'scale-out',
-  'sigterm',
-  'broker-restart',
-  'leader-kill',
-  'handler-throws',
-  'handler-hangs',
-  'handler-slow',
-  'poison-invalid-json',
-  'poison-invalid-utf8',
-  'poison-empty-value',
-  'poison-tombstone',
-  'poison-1mb-value',
-  'poison-huge-header',
-  'poison-wrong-content-type',
-  'poison-no-handler',
-  'poison-unknown-domain',
-  'dlq-down',
-];
 
-const found = new Map<string, ScenarioResult>(
-  readdirSync(RESULTS_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as ScenarioResult)
-    .map((r) => [r.scenario, r]),
-);
-const missing = SCENARIOS.filter((s) => !found.has(s));
-if (missing.length > 0)
-  throw new Error(`No results for ${missing.join(', ')}: run the whole fault suite first`);
-const results = SCENARIOS.map((s) => found.get(s)!);
+const found: FoundResult[] = (existsSync(RESULTS_DIR) ? readdirSync(RESULTS_DIR) : [])
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => ({
+    source: join('.fault-results', f),
+    content: JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as FoundResult['content'],
+  }));
+const measured = reliabilityRows(found, { partial: process.argv.includes('--partial') });
+if (measured.rows.length === 0)
+  throw new Error('No fault results in .fault-results: run the fault suite first');
 
-writeFileSync(join(DOCS, 'reliability.json'), JSON.stringify(results, null, 2) + '\n');
-const table = [
-  '| scenario | produced | handled | parked | lost | duplicated |',
-  '| --- | ---: | ---: | ---: | ---: | ---: |',
-  ...results.map(
-    (r) => `| \`${r.scenario}\` | ${r.produced} | ${r.handled} | ${r.parked} | ${r.lost} | ${r.duplicated} |`,
-  ),
-].join('\n');
+writeFileSync(join(DOCS, 'reliability.json'), JSON.stringify(measured.rows, null, 2) + '\n');
+const table = reliabilityTable(measured);
 const md = join(DOCS, 'reliability.md');
 const text = readFileSync(md, 'utf8');
 const start = '<!-- RESULTS:START -->';
