@@ -4,6 +4,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { KAFKA_CLIENT, KAFKA_OPTIONS } from './kafka.constants';
 import { KafkajsClientFactory } from './client/kafka-client.factory';
 import { resolveKafkaOptions } from './config/kafka-options.resolver';
+import { TopicResolver } from './config/topic.resolver';
 import { KafkaConsumerService } from './consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
 import { EventHandlerRegistry } from './discovery/event-handler.registry';
@@ -38,6 +39,7 @@ import { KafkaAdminService } from './topics/kafka-admin.service';
       inject: [KAFKA_OPTIONS],
     },
     HealthIndicatorService,
+    TopicResolver,
     KafkaMetadataAccessor,
     EventHandlerRegistry,
     KafkaExplorer,

@@ -45,7 +45,6 @@ interface PreparedEvent {
 @Injectable()
 export class KafkaProducerService {
   private readonly logger = new Logger(KafkaProducerService.name);
-  private readonly topics: TopicResolver;
   private producer?: Producer;
   private connecting?: Promise<Producer>;
   private connected = false;
@@ -59,8 +58,8 @@ export class KafkaProducerService {
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
     @Inject(KAFKA_CLIENT) private readonly client: KafkaClient,
     admin: KafkaAdminService,
+    private readonly topics: TopicResolver,
   ) {
-    this.topics = new TopicResolver(options.topics);
     this.partitions = new PartitionAssigner((topic) => admin.partitions(topic));
     const { lingerMs, maxBatchSize, compression } = options.producer;
     this.compression = COMPRESSION_TYPES[compression];
