@@ -13,8 +13,12 @@ const config: Config = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      // Pure logic only: specs beside the code they test, no broker.
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/broker/**/*.spec.ts'],
+      // No broker: specs beside the code they test, and the reference design's own test recipes (run as written).
+      testMatch: [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/broker/**/*.spec.ts',
+        '<rootDir>/test/reference/**/*.spec.ts',
+      ],
     },
     {
       displayName: 'integration',

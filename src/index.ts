@@ -11,6 +11,7 @@ export {
   DEFAULT_CLIENT_ID,
   DEFAULT_DLQ_TOPIC,
   DEFAULT_TOPIC_MAP,
+  DEFAULT_TOPIC_PREFIX,
   DeadLetterHeaders,
   EventHeaders,
 } from './kafka.constants';

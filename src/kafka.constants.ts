@@ -14,6 +14,8 @@ export const KAFKA_RECORD_WRITER = Symbol('kafka:record_writer');
 export const DEFAULT_BROKERS = ['localhost:9092'];
 export const DEFAULT_CLIENT_ID = 'yellow-grid-fsm';
 export const DEFAULT_DLQ_TOPIC = 'dlq.processing_errors';
+/** Prefix of a derived topic: the reference design maps each of its domains `<domain>` to `fsm.<domain>`. */
+export const DEFAULT_TOPIC_PREFIX = 'fsm.';
 
 /** Domain (first segment of an event name) to topic; KAFKA_<DOMAIN>_TOPIC overrides each. */
 export const DEFAULT_TOPIC_MAP: Readonly<Record<string, string>> = Object.freeze({

@@ -6,13 +6,34 @@ export const invalidSetting = (setting: string, value: unknown, why: string): st
   `Invalid Kafka configuration ${setting}=${JSON.stringify(value)}: ${why}`;
 
 export const unknownDomain = (eventName: string, domain: string, known: readonly string[]): string =>
-  `No topic for event "${eventName}": domain "${domain}" is not mapped. Known domains: ${
+  `No topic for event "${eventName}": domain "${domain}" is not mapped and strictTopics is on. Known domains: ${
     known.join(', ') || '(none)'
-  }. Set ${domainVariable(domain)}, add it to the module's topics option, or pass options.topic.`;
+  }. Set ${domainVariable(domain)}, add it to the module's topics option, pass options.topic, ` +
+  `or turn strictTopics off (KAFKA_STRICT_TOPICS) to use the derived topic.`;
 
 export const underivableTopic = (handler: string, pattern: string, domain: string): string =>
-  `@EventHandler ${handler} (eventName "${pattern}") has no topics and domain "${domain}" has no topic mapping. ` +
-  `Set topics: [...] on the decorator, or map the domain with ${domainVariable(domain)} or the module's topics option.`;
+  `@EventHandler ${handler} (eventName "${pattern}") has no topics and domain "${domain}" has no topic mapping, ` +
+  `which strictTopics (KAFKA_STRICT_TOPICS=true) does not allow. Set topics: [...] on the decorator, ` +
+  `or map the domain with ${domainVariable(domain)} or the module's topics option.`;
+
+export const noMappedTopics = (handler: string, pattern: string): string =>
+  `@EventHandler ${handler} (eventName "${pattern}") starts with a wildcard and has no topics, so it listens ` +
+  `to every mapped topic, but the topic mapping is empty (defaultTopics: false / KAFKA_DEFAULT_TOPICS=false). ` +
+  `Set topics: [...] on the decorator, or map the domains it should hear with KAFKA_<DOMAIN>_TOPIC or the ` +
+  `module's topics option.`;
+
+/** Logged once per domain and app, the first time its topic is derived. */
+export const derivedTopic = (domain: string, topic: string): string =>
+  `Event domain "${domain}" has no topic mapping; using "${topic}" ` +
+  `(set ${domainVariable(domain)} or topics.${domain} to choose another)`;
+
+export const illegalDerivedTopic = (domain: string, topic: string): string =>
+  `Domain "${domain}" has no topic mapping and its derived topic "${topic}" is not a legal Kafka topic name ` +
+  `(letters, digits, ".", "_", "-"; at most 249). Map the domain with ${domainVariable(domain)} or ` +
+  `topics.${domain}, or change topicPrefix (KAFKA_TOPIC_PREFIX).`;
+
+export const topicProblemWhileDisabled = (problem: string): string =>
+  `${problem} Kafka is disabled (KAFKA_ENABLED=false), so startup goes on and this handler listens to nothing.`;
 
 /** The environment variable that maps a domain to its topic. */
 export const domainVariable = (domain: string): string =>

@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Logger, Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { EventHandler } from './decorators/event-handler.decorator';
 import { EventHandlerRegistry } from './discovery/event-handler.registry';
@@ -6,6 +6,7 @@ import { EventHandlerDefinitionError } from './errors/event-handler-definition.e
 import { EventTooLargeError } from './errors/event-too-large.error';
 import { InvalidEventError } from './errors/invalid-event.error';
 import { KafkaConfigError } from './errors/kafka-config.error';
+import { UnknownEventDomainError } from './errors/unknown-event-domain.error';
 import { KafkaHealthIndicator } from './health/kafka.health';
 import { KafkaModule } from './kafka.module';
 import { KafkaProducerService } from './producer/kafka-producer.service';
@@ -93,20 +94,60 @@ describe('KafkaModule (no broker)', () => {
     expect(`${(error as Error).message} ${(error as Error).stack}`).not.toContain('hunter2-very-secret');
   });
 
-  it('stops startup for a handler whose topic cannot be derived, naming Class.method', async () => {
+  it('gives a handler and send() of an unmapped domain the same derived topic, with Kafka disabled', async () => {
     @Injectable()
     class WarehouseHandlers {
       @EventHandler({ eventName: 'warehouse.stock.moved' })
       onMoved() {}
     }
     process.env.KAFKA_ENABLED = 'false';
-    const failing = await Test.createTestingModule({
+    moduleRef = await Test.createTestingModule({
       imports: [KafkaModule],
       providers: [WarehouseHandlers],
     }).compile();
-    const error = await failing.init().catch((e: Error) => e);
-    expect(error).toBeInstanceOf(EventHandlerDefinitionError);
-    expect((error as Error).message).toMatch(/WarehouseHandlers\.onMoved.*KAFKA_WAREHOUSE_TOPIC/);
+    await moduleRef.init();
+    const handler = moduleRef.get(EventHandlerRegistry).getHandler('WarehouseHandlers.onMoved');
+    expect([...handler!.topics]).toEqual(['fsm.warehouse']);
+    const sent = await moduleRef.get(KafkaProducerService).send('warehouse.stock.moved', {});
+    expect(sent.topic).toBe('fsm.warehouse');
+  });
+
+  describe('with KAFKA_STRICT_TOPICS=true', () => {
+    @Injectable()
+    class WarehouseHandlers {
+      @EventHandler({ eventName: 'warehouse.stock.moved' })
+      onMoved() {}
+    }
+
+    it('stops startup for a handler whose domain is unmapped, naming Class.method and the variable', async () => {
+      process.env.KAFKA_STRICT_TOPICS = 'true';
+      process.env.KAFKA_BROKERS = '127.0.0.1:1'; // the explorer fails at module init, before any connection
+      const failing = await Test.createTestingModule({
+        imports: [KafkaModule],
+        providers: [WarehouseHandlers],
+      }).compile();
+      const error = await failing.init().catch((e: Error) => e);
+      expect(error).toBeInstanceOf(EventHandlerDefinitionError);
+      expect((error as Error).message).toMatch(/WarehouseHandlers\.onMoved.*KAFKA_WAREHOUSE_TOPIC/);
+    });
+
+    it('only warns when Kafka is disabled, and send() still rejects the unmapped domain', async () => {
+      process.env.KAFKA_STRICT_TOPICS = 'true';
+      process.env.KAFKA_ENABLED = 'false';
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      moduleRef = await Test.createTestingModule({
+        imports: [KafkaModule],
+        providers: [WarehouseHandlers],
+      }).compile();
+      await moduleRef.init();
+      expect(warn.mock.calls.map(([m]) => String(m))).toEqual([
+        expect.stringMatching(/WarehouseHandlers\.onMoved.*KAFKA_WAREHOUSE_TOPIC.*KAFKA_ENABLED=false/),
+      ]);
+      warn.mockRestore();
+      await expect(moduleRef.get(KafkaProducerService).send('warehouse.stock.moved', {})).rejects.toThrow(
+        UnknownEventDomainError,
+      );
+    });
   });
 
   it('gives a group the module keyConcurrency unless its handlers set their own, and stops startup when they disagree', async () => {

@@ -8,6 +8,7 @@ import { KafkajsClientFactory } from './client/kafkajs/kafkajs-client.factory';
 import { SharedRecordWriter } from './client/shared-record-writer';
 import { KafkaModuleOptions, ResolvedKafkaOptions } from './config/kafka-module-options.interface';
 import { resolveKafkaOptions } from './config/kafka-options.resolver';
+import { TopicResolver } from './config/topic.resolver';
 import { KafkaConsumerService } from './consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
 import { EventHandlerRegistry } from './discovery/event-handler.registry';
@@ -42,10 +43,11 @@ import { KafkaProducerService } from './producer/kafka-producer.service';
     {
       provide: KAFKA_RECORD_WRITER,
       useFactory: (options: ResolvedKafkaOptions, client: KafkaClient) =>
-        new SharedRecordWriter(client.recordWriter(options.producer), options.brokers),
+        new SharedRecordWriter(() => client.recordWriter(options.producer), options.brokers),
       inject: [KAFKA_OPTIONS, KAFKA_CLIENT],
     },
     HealthIndicatorService,
+    TopicResolver,
     KafkaMetadataAccessor,
     EventHandlerRegistry,
     KafkaExplorer,

@@ -68,6 +68,36 @@ describe('parseKafkaEnv', () => {
     expect(options.topics).toBeUndefined();
   });
 
+  it('reads the topic rule variables', () => {
+    expect(
+      parseKafkaEnv({
+        KAFKA_TOPIC_PREFIX: ' acme. ',
+        KAFKA_STRICT_TOPICS: 'yes',
+        KAFKA_DEFAULT_TOPICS: 'off',
+      }),
+    ).toEqual({ topicPrefix: 'acme.', strictTopics: true, defaultTopics: false });
+  });
+
+  it('takes an empty KAFKA_TOPIC_PREFIX for no prefix, not for unset', () => {
+    expect(parseKafkaEnv({ KAFKA_TOPIC_PREFIX: '' })).toEqual({ topicPrefix: '' });
+  });
+
+  it('does not take the topic rule variables for domain mappings', () => {
+    expect(
+      parseKafkaEnv({ KAFKA_TOPIC_PREFIX: 'x.', KAFKA_STRICT_TOPICS: 'false', KAFKA_DEFAULT_TOPICS: 'true' })
+        .topics,
+    ).toBeUndefined();
+  });
+
+  it.each(['KAFKA_STRICT_TOPICS', 'KAFKA_DEFAULT_TOPICS'])(
+    'rejects a value of %s that is not a boolean, naming the variable',
+    (variable) => {
+      const error = configError(() => parseKafkaEnv({ [variable]: 'sometimes' }));
+      expect(error.setting).toBe(variable);
+      expect(error.message).toContain('sometimes');
+    },
+  );
+
   it('reads SASL settings, whatever the case of the mechanism', () => {
     expect(
       parseKafkaEnv({

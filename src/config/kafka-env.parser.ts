@@ -54,6 +54,15 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
   }
   const createTopics = get('KAFKA_CREATE_TOPICS');
   if (createTopics !== undefined) options.createTopics = parseBoolean('KAFKA_CREATE_TOPICS', createTopics);
+  // Unlike the other variables, a prefix set to '' means something: derived topics are the bare domain.
+  const topicPrefix = env.KAFKA_TOPIC_PREFIX;
+  if (topicPrefix !== undefined) options.topicPrefix = topicPrefix.trim();
+  const strictTopics = get('KAFKA_STRICT_TOPICS');
+  if (strictTopics !== undefined) options.strictTopics = parseBoolean('KAFKA_STRICT_TOPICS', strictTopics);
+  const defaultTopics = get('KAFKA_DEFAULT_TOPICS');
+  if (defaultTopics !== undefined) {
+    options.defaultTopics = parseBoolean('KAFKA_DEFAULT_TOPICS', defaultTopics);
+  }
 
   const mechanism = get('KAFKA_SASL_MECHANISM');
   const username = get('KAFKA_SASL_USERNAME');

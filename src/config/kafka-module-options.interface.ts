@@ -78,6 +78,21 @@ export interface KafkaModuleOptions {
   sasl?: KafkaSaslOptions | KafkaOauthBearerOptions;
   /** Domain to topic, merged over the defaults and KAFKA_<DOMAIN>_TOPIC. */
   topics?: Record<string, string>;
+  /**
+   * Keep the reference design's five domains (projects, assignments, scheduling, execution, contracts) in the
+   * topic mapping. KAFKA_DEFAULT_TOPICS. Default true; false leaves only KAFKA_<DOMAIN>_TOPIC and `topics`.
+   */
+  defaultTopics?: boolean;
+  /**
+   * Topic of a domain that has no mapping: `<topicPrefix><domain>`. KAFKA_TOPIC_PREFIX. Default 'fsm.', as the
+   * reference design's own mapping has it; '' for the bare domain.
+   */
+  topicPrefix?: string;
+  /**
+   * An unmapped domain is an error instead of a derived topic: EventHandlerDefinitionError at startup for a
+   * handler, UnknownEventDomainError from send(). KAFKA_STRICT_TOPICS. Default false.
+   */
+  strictTopics?: boolean;
   /** Create missing topics (handlers' and the DLQ) at startup. KAFKA_CREATE_TOPICS. Default false. */
   createTopics?: boolean | KafkaTopicCreationOptions;
   /** Connection timeout to a broker in ms. Default 3000. */
@@ -110,6 +125,8 @@ export interface ResolvedKafkaOptions {
   ssl: boolean | ConnectionOptions;
   sasl?: KafkaSaslOptions | KafkaOauthBearerOptions;
   topics: Record<string, string>;
+  topicPrefix: string;
+  strictTopics: boolean;
   createTopics:
     false | (Required<Pick<KafkaTopicCreationOptions, 'numPartitions'>> & KafkaTopicCreationOptions);
   connectionTimeout: number;

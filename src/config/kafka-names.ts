@@ -7,3 +7,8 @@ export const SASL_MECHANISMS: readonly SaslMechanismName[] = ['plain', 'scram-sh
 export function isLegalTopicName(name: unknown): name is string {
   return typeof name === 'string' && /^[a-zA-Z0-9._-]{1,249}$/.test(name) && name !== '.' && name !== '..';
 }
+
+/** A prefix that leaves room for at least one character of a domain in a legal topic name; may be ''. */
+export function isLegalTopicPrefix(prefix: unknown): prefix is string {
+  return typeof prefix === 'string' && /^[a-zA-Z0-9._-]{0,248}$/.test(prefix);
+}

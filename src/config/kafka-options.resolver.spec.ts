@@ -131,6 +131,57 @@ describe('resolveKafkaOptions', () => {
     });
   });
 
+  describe('topic rule', () => {
+    it('derives unmapped domains under fsm., not strictly, by default', () => {
+      expect(resolveKafkaOptions({}, {})).toMatchObject({ topicPrefix: 'fsm.', strictTopics: false });
+    });
+
+    it('reads KAFKA_TOPIC_PREFIX, KAFKA_STRICT_TOPICS and KAFKA_DEFAULT_TOPICS', () => {
+      const resolved = resolveKafkaOptions(
+        {},
+        {
+          KAFKA_TOPIC_PREFIX: 'acme.',
+          KAFKA_STRICT_TOPICS: 'true',
+          KAFKA_DEFAULT_TOPICS: 'false',
+          KAFKA_BILLING_TOPIC: 'acme.billing',
+        },
+      );
+      expect(resolved).toMatchObject({ topicPrefix: 'acme.', strictTopics: true });
+      expect(resolved.topics).toEqual({ billing: 'acme.billing' });
+    });
+
+    it('lets topicPrefix, strictTopics and defaultTopics win over the environment', () => {
+      const resolved = resolveKafkaOptions(
+        { topicPrefix: '', strictTopics: false, defaultTopics: true },
+        { KAFKA_TOPIC_PREFIX: 'acme.', KAFKA_STRICT_TOPICS: 'true', KAFKA_DEFAULT_TOPICS: 'false' },
+      );
+      expect(resolved).toMatchObject({ topicPrefix: '', strictTopics: false });
+      expect(resolved.topics).toHaveProperty('projects', 'fsm.projects');
+    });
+
+    it('with defaultTopics false, keeps only the app own domains', () => {
+      expect(resolveKafkaOptions({ defaultTopics: false }, {}).topics).toEqual({});
+      expect(
+        resolveKafkaOptions({ defaultTopics: false, topics: { Order: 'shop.orders' } }, {}).topics,
+      ).toEqual({ order: 'shop.orders' });
+    });
+
+    it.each([
+      ['a space', 'fsm prod.'],
+      ['a slash', 'fsm/'],
+      ['no room left for a domain', 'p'.repeat(249)],
+    ])('rejects a prefix with %s, naming the variable and what the prefix must be', (_, prefix) => {
+      const error = configError(() => resolveKafkaOptions({}, { KAFKA_TOPIC_PREFIX: prefix }));
+      expect(error.setting).toBe('KAFKA_TOPIC_PREFIX');
+      expect(error.message).toContain(JSON.stringify(prefix));
+      expect(error.message).toContain('<prefix><domain>');
+    });
+
+    it('names the option when the bad prefix came from topicPrefix', () => {
+      expect(configError(() => resolveKafkaOptions({ topicPrefix: 'a:b' }, {})).setting).toBe('topicPrefix');
+    });
+  });
+
   describe('invalid values', () => {
     it('reject an empty KAFKA_BROKERS, naming the variable and the value', () => {
       const error = configError(() => resolveKafkaOptions({}, { KAFKA_BROKERS: '' }));

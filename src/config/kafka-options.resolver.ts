@@ -6,12 +6,18 @@ import type {
   SaslMechanismName,
 } from '../interfaces/kafka-connection-options.interface';
 import type { KafkaModuleOptions, ResolvedKafkaOptions } from './kafka-module-options.interface';
-import { DEFAULT_BROKERS, DEFAULT_CLIENT_ID, DEFAULT_DLQ_TOPIC, DEFAULT_TOPIC_MAP } from '../kafka.constants';
+import {
+  DEFAULT_BROKERS,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_DLQ_TOPIC,
+  DEFAULT_TOPIC_MAP,
+  DEFAULT_TOPIC_PREFIX,
+} from '../kafka.constants';
 import { invalidSetting } from '../kafka.messages';
 import { resolveRetryPolicy } from './retry-policy';
 import { nonNegative, positive } from './setting-validators';
 import { parseKafkaEnv } from './kafka-env.parser';
-import { isLegalTopicName, SASL_MECHANISMS } from './kafka-names';
+import { isLegalTopicName, isLegalTopicPrefix, SASL_MECHANISMS } from './kafka-names';
 
 /**
  * Module options after the environment and the reference design's defaults are applied, validated.
@@ -36,7 +42,16 @@ export function resolveKafkaOptions(
     dlqTopic: topicName(pick('dlqTopic') ?? DEFAULT_DLQ_TOPIC, label('dlqTopic', 'KAFKA_DLQ_TOPIC')),
     ssl: pick('ssl') ?? false,
     sasl: pick('sasl'),
-    topics: { ...DEFAULT_TOPIC_MAP, ...lowerKeys(fromEnv.topics), ...explicitTopics },
+    topics: {
+      ...(pick('defaultTopics') === false ? {} : DEFAULT_TOPIC_MAP),
+      ...lowerKeys(fromEnv.topics),
+      ...explicitTopics,
+    },
+    topicPrefix: topicPrefix(
+      pick('topicPrefix') ?? DEFAULT_TOPIC_PREFIX,
+      label('topicPrefix', 'KAFKA_TOPIC_PREFIX'),
+    ),
+    strictTopics: pick('strictTopics') ?? false,
     createTopics: createTopics
       ? { numPartitions: 3, ...(typeof createTopics === 'object' ? createTopics : {}) }
       : false,
@@ -156,6 +171,21 @@ function topicName(value: string, setting: string): string {
         setting,
         value,
         'is not a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)',
+      ),
+    );
+  }
+  return value;
+}
+
+function topicPrefix(value: string, setting: string): string {
+  if (!isLegalTopicPrefix(value)) {
+    throw new KafkaConfigError(
+      setting,
+      invalidSetting(
+        setting,
+        value,
+        'must be "" or the start of a Kafka topic name (letters, digits, ".", "_", "-"; at most 248), ' +
+          'since a domain with no mapping gets the topic "<prefix><domain>"',
       ),
     );
   }

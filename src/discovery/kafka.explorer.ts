@@ -10,8 +10,7 @@ import { EventHandlerDefinition } from '../routing/event-handler.definition';
 import { EventHandlerOptions } from '../interfaces/event-handler-options.interface';
 import { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { KAFKA_OPTIONS } from '../kafka.constants';
-import { underivableTopic } from '../kafka.messages';
-import { compileEventPattern, patternDomain } from '../routing/event-pattern';
+import { compileEventPattern } from '../routing/event-pattern';
 import { EventHandlerRegistry } from './event-handler.registry';
 import { KafkaMetadataAccessor } from './kafka-metadata.accessor';
 
@@ -22,17 +21,15 @@ import { KafkaMetadataAccessor } from './kafka-metadata.accessor';
 @Injectable()
 export class KafkaExplorer implements OnModuleInit {
   private readonly logger = new Logger('KafkaExplorer');
-  private readonly topics: TopicResolver;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly accessor: KafkaMetadataAccessor,
     private readonly registry: EventHandlerRegistry,
+    private readonly topics: TopicResolver,
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
-  ) {
-    this.topics = new TopicResolver(options.topics);
-  }
+  ) {}
 
   onModuleInit(): void {
     const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
@@ -80,7 +77,11 @@ export class KafkaExplorer implements OnModuleInit {
       id,
       eventName: options.eventName,
       pattern: compileEventPattern(options.eventName, id),
-      topics: new Set(this.topicsFor(id, options)),
+      topics: new Set(
+        options.topics && options.topics.length > 0
+          ? options.topics
+          : this.topics.topicsForHandler(id, options.eventName),
+      ),
       groupId: options.groupId ?? `${this.options.clientId}.${className}.${methodName}`,
       fromBeginning: options.fromBeginning ?? false,
       autoCommit: options.autoCommit ?? true,
@@ -96,17 +97,5 @@ export class KafkaExplorer implements OnModuleInit {
       isNonRetryable: nonRetryablePredicate(this.options.nonRetryable, options.nonRetryable),
       invoke,
     };
-  }
-
-  private topicsFor(id: string, options: EventHandlerOptions): string[] {
-    if (options.topics && options.topics.length > 0) return options.topics;
-    const domain = patternDomain(options.eventName);
-    if (domain === undefined) {
-      // A leading wildcard can match any domain: listen to every mapped topic.
-      return this.topics.allTopics;
-    }
-    const topic = this.topics.topicForDomainOf(domain);
-    if (!topic) throw new EventHandlerDefinitionError(id, underivableTopic(id, options.eventName, domain));
-    return [topic];
   }
 }

@@ -24,8 +24,8 @@ export class KafkaProducerService {
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
     @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
+    topics: TopicResolver,
   ) {
-    const topics = new TopicResolver(options.topics);
     this.settings = {
       clientId: options.clientId,
       maxRecordBytes: options.producer.maxRecordBytes,
