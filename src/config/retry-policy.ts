@@ -51,7 +51,7 @@ function mergeRetryPolicy(
 }
 
 /** Errors that no retry can fix: NonRetryableError (and subclasses), validation errors, unparseable records. */
-export function isNonRetryableByDefault(error: unknown): boolean {
+function isNonRetryableByDefault(error: unknown): boolean {
   if (error instanceof NonRetryableError || error instanceof EventParseError) return true;
   return error instanceof Error && error.name === 'ValidationError';
 }

@@ -1,5 +1,5 @@
 import { EventHandlerDefinitionError } from '../errors/event-handler-definition.error';
-import { compileEventPattern, patternDomain } from './event-pattern';
+import { compileEventPattern } from './event-pattern';
 
 describe('compileEventPattern', () => {
   const matching = (pattern: string, names: string[]) => names.filter(compileEventPattern(pattern).matches);
@@ -86,17 +86,4 @@ describe('compileEventPattern', () => {
       expect((thrown as Error).message).toContain('OrderHandlers.created');
     },
   );
-});
-
-describe('patternDomain', () => {
-  it('is the first segment of a pattern bound to a domain', () => {
-    expect(patternDomain('projects.*')).toBe('projects');
-    expect(patternDomain('projects.service_order.created')).toBe('projects');
-    expect(patternDomain('projects')).toBe('projects');
-  });
-
-  it('is undefined when the pattern starts with a wildcard', () => {
-    expect(patternDomain('*.status_changed')).toBeUndefined();
-    expect(patternDomain('*')).toBeUndefined();
-  });
 });

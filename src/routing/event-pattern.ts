@@ -37,9 +37,3 @@ export function compileEventPattern(pattern: string, handler = 'handler'): Compi
   const regex = new RegExp(`^${body}$`);
   return { source: pattern, isExact: false, matches: (eventName) => regex.test(eventName) };
 }
-
-/** The domain a pattern is bound to, or undefined when it starts with a wildcard. */
-export function patternDomain(pattern: string): string | undefined {
-  const first = pattern.split('.')[0];
-  return first === WILDCARD ? undefined : first;
-}
