@@ -1,7 +1,10 @@
 import { configError } from '../../test/support/config-error';
 import { parseBoolean, parseKafkaEnv } from './kafka-env.parser';
+import { resolveKafkaOptions } from './kafka-options.resolver';
 
 const SECRET = 's3cr3t-PASSWORD-value';
+/** SASL values are checked once, where the environment meets the options: errors still name the variables. */
+const resolveFromEnv = (env: NodeJS.ProcessEnv) => resolveKafkaOptions({}, env);
 
 describe('parseKafkaEnv', () => {
   it('returns nothing for an environment without Kafka variables, so defaults can apply', () => {
@@ -110,7 +113,7 @@ describe('parseKafkaEnv', () => {
 
   it('rejects an unknown SASL mechanism, naming the variable and the value', () => {
     const error = configError(() =>
-      parseKafkaEnv({
+      resolveFromEnv({
         KAFKA_SASL_MECHANISM: 'gssapi',
         KAFKA_SASL_USERNAME: 'svc',
         KAFKA_SASL_PASSWORD: SECRET,
@@ -122,7 +125,7 @@ describe('parseKafkaEnv', () => {
 
   it('rejects a SASL mechanism without a password', () => {
     const error = configError(() =>
-      parseKafkaEnv({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc' }),
+      resolveFromEnv({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc' }),
     );
     expect(error.setting).toBe('KAFKA_SASL_PASSWORD');
     expect(error.message).toContain('KAFKA_SASL_PASSWORD');
@@ -130,7 +133,7 @@ describe('parseKafkaEnv', () => {
 
   it('rejects a SASL mechanism without a username', () => {
     const error = configError(() =>
-      parseKafkaEnv({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: SECRET }),
+      resolveFromEnv({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_PASSWORD: SECRET }),
     );
     expect(error.setting).toBe('KAFKA_SASL_USERNAME');
     expect(error.message).toContain('KAFKA_SASL_USERNAME');
@@ -159,7 +162,7 @@ describe('parseKafkaEnv', () => {
       { KAFKA_ENABLED: 'maybe', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc' },
     ],
   ])('never shows the SASL password in the error: %s', (_case, env) => {
-    const error = configError(() => parseKafkaEnv({ ...env, KAFKA_SASL_PASSWORD: SECRET }));
+    const error = configError(() => resolveFromEnv({ ...env, KAFKA_SASL_PASSWORD: SECRET }));
     expect(error.message).not.toContain(SECRET);
     expect(String(error.stack)).not.toContain(SECRET);
     expect(JSON.stringify(error)).not.toContain(SECRET);

@@ -76,25 +76,8 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
           "use KafkaModule.forRootAsync({ useFactory: () => ({ sasl: { mechanism: 'oauthbearer', oauthBearerProvider } }) })",
       );
     }
-    if (!SASL_MECHANISMS.includes(normalized)) {
-      throw new KafkaConfigError(
-        'KAFKA_SASL_MECHANISM',
-        invalidSetting('KAFKA_SASL_MECHANISM', mechanism, `must be one of ${SASL_MECHANISMS.join(', ')}`),
-      );
-    }
-    if (!username) {
-      throw new KafkaConfigError(
-        'KAFKA_SASL_USERNAME',
-        `KAFKA_SASL_USERNAME is required when KAFKA_SASL_MECHANISM=${normalized}`,
-      );
-    }
-    if (!password) {
-      throw new KafkaConfigError(
-        'KAFKA_SASL_PASSWORD',
-        `KAFKA_SASL_PASSWORD is required when KAFKA_SASL_MECHANISM=${normalized}`,
-      );
-    }
-    options.sasl = { mechanism: normalized, username, password };
+    // Validated with the explicit options, in one place (kafka-options.resolver.ts), naming these variables.
+    options.sasl = { mechanism: normalized, username: username ?? '', password: password ?? '' };
   } else if (username !== undefined || password) {
     const given = username !== undefined ? 'KAFKA_SASL_USERNAME' : 'KAFKA_SASL_PASSWORD';
     throw new KafkaConfigError(

@@ -90,7 +90,7 @@ export function resolveKafkaOptions(
     shutdownTimeoutMs: positive(explicit.shutdownTimeoutMs ?? 30_000, 'shutdownTimeoutMs'),
   };
 
-  if (resolved.sasl) validateSasl(resolved.sasl, label('sasl', 'KAFKA_SASL_MECHANISM'));
+  if (resolved.sasl) validateSasl(resolved.sasl, explicit.sasl === undefined);
   for (const [domain, topic] of Object.entries(resolved.topics)) {
     topicName(
       topic,
@@ -124,7 +124,12 @@ function parseBrokers(value: string[] | string, setting: string): string[] {
   return list;
 }
 
-function validateSasl(sasl: KafkaSaslOptions | KafkaOauthBearerOptions, setting: string): void {
+/**
+ * The one check of SASL settings, from options or from the environment (`fromEnv`): each error names what to
+ * change there, and none shows the password.
+ */
+function validateSasl(sasl: KafkaSaslOptions | KafkaOauthBearerOptions, fromEnv: boolean): void {
+  const setting = fromEnv ? 'KAFKA_SASL_MECHANISM' : 'sasl';
   const mechanism = String(sasl.mechanism).toLowerCase();
   if (mechanism === 'oauthbearer') {
     if (typeof (sasl as KafkaOauthBearerOptions).oauthBearerProvider !== 'function') {
@@ -138,20 +143,24 @@ function validateSasl(sasl: KafkaSaslOptions | KafkaOauthBearerOptions, setting:
   if (!SASL_MECHANISMS.includes(mechanism as SaslMechanismName)) {
     throw new KafkaConfigError(
       setting,
-      invalidSetting(setting, sasl.mechanism, `must be one of ${SASL_MECHANISMS.join(', ')}, or oauthbearer`),
+      invalidSetting(
+        setting,
+        sasl.mechanism,
+        `must be one of ${SASL_MECHANISMS.join(', ')}${fromEnv ? '' : ', or oauthbearer'}`,
+      ),
     );
   }
   const { username, password } = sasl as KafkaSaslOptions;
-  if (!username) {
+  for (const [value, field, variable] of [
+    [username, 'username', 'KAFKA_SASL_USERNAME'],
+    [password, 'password', 'KAFKA_SASL_PASSWORD'],
+  ] as const) {
+    if (value) continue;
     throw new KafkaConfigError(
-      'KAFKA_SASL_USERNAME',
-      `sasl.username (KAFKA_SASL_USERNAME) is required for ${mechanism}`,
-    );
-  }
-  if (!password) {
-    throw new KafkaConfigError(
-      'KAFKA_SASL_PASSWORD',
-      `sasl.password (KAFKA_SASL_PASSWORD) is required for ${mechanism}`,
+      fromEnv ? variable : `sasl.${field}`,
+      fromEnv
+        ? `${variable} is required when KAFKA_SASL_MECHANISM=${mechanism}`
+        : `sasl.${field} is required for ${mechanism}`,
     );
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EventHandlerDefinitionError } from '../errors/event-handler-definition.error';
 import type { ConsumerGroupInfo, EventHandlerInfo } from '../interfaces/event-handler-info.interface';
-import { conflictingGroupOption } from '../kafka.messages';
 import type { ConsumerGroupDefinition, EventHandlerDefinition } from '../routing/event-handler.definition';
+import { buildConsumerGroups } from './event-handler.definitions';
 
 /**
  * Every event handler the explorer found, and the consumer groups they form. Lookup only: discovery is
@@ -43,11 +42,7 @@ export class EventHandlerRegistry {
 
   private build(): { definitions: ConsumerGroupDefinition[]; infos: ConsumerGroupInfo[] } {
     if (this.groups) return this.groups;
-    const byGroup = new Map<string, EventHandlerDefinition[]>();
-    for (const { definition } of this.handlers.values()) {
-      byGroup.set(definition.groupId, [...(byGroup.get(definition.groupId) ?? []), definition]);
-    }
-    const definitions = [...byGroup].map(([groupId, handlers]) => groupOf(groupId, handlers));
+    const definitions = buildConsumerGroups([...this.handlers.values()].map((h) => h.definition));
     const infos = definitions.map((group) =>
       Object.freeze({
         groupId: group.groupId,
@@ -61,29 +56,6 @@ export class EventHandlerRegistry {
     this.groups = { definitions, infos };
     return this.groups;
   }
-}
-
-function groupOf(groupId: string, handlers: EventHandlerDefinition[]): ConsumerGroupDefinition {
-  for (const option of ['fromBeginning', 'autoCommit', 'keyConcurrency'] as const) {
-    if (new Set(handlers.map((h) => h[option])).size > 1) {
-      throw new EventHandlerDefinitionError(
-        handlers[0].id,
-        conflictingGroupOption(
-          groupId,
-          option,
-          handlers.map((h) => `${h.id}: ${h[option]}`),
-        ),
-      );
-    }
-  }
-  return {
-    groupId,
-    handlers,
-    topics: Object.freeze([...new Set(handlers.flatMap((h) => [...h.topics]))].sort()),
-    fromBeginning: handlers[0].fromBeginning,
-    autoCommit: handlers[0].autoCommit,
-    keyConcurrency: handlers[0].keyConcurrency,
-  };
 }
 
 function describe(definition: EventHandlerDefinition): EventHandlerInfo {

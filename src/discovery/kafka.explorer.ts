@@ -1,16 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { nonRetryablePredicate, resolveRetryPolicy } from '../config/retry-policy';
-import { nonNegative, positive } from '../config/setting-validators';
+import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { TopicResolver } from '../config/topic.resolver';
-import { EventHandlerDefinitionError } from '../errors/event-handler-definition.error';
-import { EventContext } from '../interfaces/event-context.interface';
-import { EventHandlerDefinition } from '../routing/event-handler.definition';
-import { EventHandlerOptions } from '../interfaces/event-handler-options.interface';
-import { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
+import type { EventContext } from '../interfaces/event-context.interface';
 import { KAFKA_OPTIONS } from '../kafka.constants';
-import { compileEventPattern } from '../routing/event-pattern';
+import { defineEventHandler } from './event-handler.definitions';
 import { EventHandlerRegistry } from './event-handler.registry';
 import { KafkaMetadataAccessor } from './kafka-metadata.accessor';
 
@@ -58,44 +53,12 @@ export class KafkaExplorer implements OnModuleInit {
         );
         continue;
       }
+      const invoke = method.bind(instance) as (event: unknown, context: EventContext) => unknown;
       this.registry.register(
-        this.define(id, options, method.bind(instance) as (e: unknown, c: EventContext) => unknown),
+        defineEventHandler(id, options, invoke, this.options, (handler, eventName) =>
+          this.topics.topicsForHandler(handler, eventName),
+        ),
       );
     }
-  }
-
-  private define(
-    id: string,
-    options: EventHandlerOptions,
-    invoke: (event: unknown, context: EventContext) => unknown,
-  ): EventHandlerDefinition {
-    if (!options || typeof options.eventName !== 'string') {
-      throw new EventHandlerDefinitionError(id, `@EventHandler ${id} needs an eventName`);
-    }
-    const [className, methodName] = id.split('.');
-    return {
-      id,
-      eventName: options.eventName,
-      pattern: compileEventPattern(options.eventName, id),
-      topics: new Set(
-        options.topics && options.topics.length > 0
-          ? options.topics
-          : this.topics.topicsForHandler(id, options.eventName),
-      ),
-      groupId: options.groupId ?? `${this.options.clientId}.${className}.${methodName}`,
-      fromBeginning: options.fromBeginning ?? false,
-      autoCommit: options.autoCommit ?? true,
-      keyConcurrency: positive(
-        options.keyConcurrency ?? this.options.consumer.keyConcurrency,
-        `@EventHandler ${id} keyConcurrency`,
-      ),
-      retry: resolveRetryPolicy(options.retry, this.options.retry, `@EventHandler ${id} retry`),
-      timeoutMs: nonNegative(
-        options.timeoutMs ?? this.options.handlerTimeoutMs,
-        `@EventHandler ${id} timeoutMs`,
-      ),
-      isNonRetryable: nonRetryablePredicate(this.options.nonRetryable, options.nonRetryable),
-      invoke,
-    };
   }
 }
