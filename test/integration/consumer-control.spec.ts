@@ -8,8 +8,8 @@ import {
   KafkaProducerService,
   UnknownConsumerGroupError,
 } from '../../src';
-import { committedOffset, createTopic, testKafka, uniqueName, waitFor } from '../support/kafka';
-import { header, readTopic, startTestApp, waitForGroups } from '../support/kafka-app';
+import { committedOffset, createTopic, testKafka, uniqueName, untilQuiet, waitFor } from '../support/kafka';
+import { header, readUntilQuiet, startTestApp, waitForGroups } from '../support/kafka-app';
 
 const seen: Record<string, string[]> = { paused: [], witness: [], failing: [] };
 
@@ -63,16 +63,31 @@ describe('KafkaConsumerService', () => {
     ]);
   });
 
-  it('pauses one group while others go on, and resumes it where it stopped', async () => {
+  it('pauses one group while another group on the same topic goes on, and resumes it where it stopped', async () => {
     const consumers = app.get(KafkaConsumerService);
+    const producer = app.get(KafkaProducerService);
+    // One key, so one partition: the marker sits behind the event for both groups.
+    const before = seen.paused.length;
     consumers.pause(PermitHandlers.pausedGroup);
     expect(consumers.get(PermitHandlers.pausedGroup)!.state).toBe('paused');
-    await app.get(KafkaProducerService).send('permit.issued', { permitId: 'p-1' });
-    await waitFor(() => seen.witness.includes('p-1'), 'the unpaused group to handle p-1');
-    expect(seen.paused).not.toContain('p-1');
+    await producer.send('permit.issued', { permitId: 'p-1' }, { key: 'permit' });
+    await producer.send('permit.marker', { permitId: 'marker-1' }, { key: 'permit' });
+    // The witness group handled the event and the marker behind it, so both were there to fetch: a group that
+    // was not paused would have had them too. No clock involved: the marker is the proof.
+    await waitFor(
+      () => seen.witness.includes('p-1') && seen.witness.includes('marker-1'),
+      'the unpaused group to handle p-1 and the marker after it',
+    );
+    expect(seen.paused.slice(before)).toEqual([]);
+    expect(consumers.get(PermitHandlers.pausedGroup)!.state).toBe('paused');
 
     consumers.resume(PermitHandlers.pausedGroup);
-    await waitFor(() => seen.paused.includes('p-1'), 'the resumed group to handle p-1');
+    const resumed = await untilQuiet(() => seen.paused.slice(before), {
+      expected: 2,
+      what: 'the resumed group to handle p-1 and the marker',
+    });
+    // Where it stopped: both records, once each, in order.
+    expect(resumed).toEqual(['p-1', 'marker-1']);
   });
 
   it('stops and starts a group by id, and names the known groups for an unknown one', async () => {
@@ -125,7 +140,9 @@ describe('a dead-letter topic that does not exist (createTopics off)', () => {
     expect(await committedOffset(FailingHandlers.groupId, inspectionTopic)).toBe(0);
 
     await createTopic(testKafka(), dlqTopic, 1);
-    const [parked] = await readTopic(dlqTopic, 1);
+    const dlq = await readUntilQuiet(dlqTopic, { expected: 1 });
+    expect(dlq.map((m) => header(m, DeadLetterHeaders.ORIGINAL_OFFSET))).toEqual(['0']);
+    const [parked] = dlq;
     expect(header(parked, DeadLetterHeaders.ERROR_MESSAGE)).toBe('inspection i-1 rejected');
     await waitFor(
       async () => (await committedOffset(FailingHandlers.groupId, inspectionTopic)) === 1,

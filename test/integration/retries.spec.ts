@@ -1,13 +1,16 @@
 import { INestApplicationContext, Injectable } from '@nestjs/common';
+import { once } from 'node:events';
 import {
   DeadLetterHeaders,
   EventContext,
   EventHandler,
+  HandlerTimeoutError,
   KafkaProducerService,
   NonRetryableError,
 } from '../../src';
-import { testKafka, uniqueName, waitFor } from '../support/kafka';
+import { committedOffset, testKafka, uniqueName, waitFor } from '../support/kafka';
 import { header, readTopic, startTestApp, waitForGroups } from '../support/kafka-app';
+import { readToEnd } from '../faults/support/fault-harness';
 
 class ContractViolation extends Error {
   override name = 'ContractViolation';
@@ -15,7 +18,21 @@ class ContractViolation extends Error {
 
 const calls: { handler: string; id: string; attempt: number }[] = [];
 const done: string[] = [];
-const aborted: string[] = [];
+/** What a hung handler saw of its own signal once it fired: read from inside the handler. */
+interface SeenAbort {
+  id: string;
+  aborted: boolean;
+  reason: unknown;
+  at: number;
+}
+const aborts: SeenAbort[] = [];
+
+/** Waits, inside a handler, for its signal to be aborted; records what the handler saw, then fails with the reason. */
+async function hangUntilAborted(id: string, signal: AbortSignal): Promise<never> {
+  await once(signal, 'abort');
+  aborts.push({ id, aborted: signal.aborted, reason: signal.reason, at: Date.now() });
+  throw signal.reason;
+}
 const SLOW_HANDLER_MS = 9000;
 
 @Injectable()
@@ -46,12 +63,7 @@ class RetryHandlers {
     nonRetryable: (error) => error instanceof Error && error.message.startsWith('permanent'),
   })
   async hung(event: { id: string; hang: boolean }, context: EventContext): Promise<void> {
-    if (event.hang) {
-      await new Promise<void>((_, reject) =>
-        context.signal.addEventListener('abort', () => reject(context.signal.reason)),
-      );
-      aborted.push(event.id);
-    }
+    if (event.hang) await hangUntilAborted(event.id, context.signal);
     done.push(event.id);
   }
 }
@@ -122,7 +134,7 @@ describe('retries and timeouts', () => {
     expect(calls.filter((c) => c.id === id).map((c) => c.attempt)).toEqual([1, 2, 3, 4]);
   });
 
-  it('fails a handler that hangs past its timeout, aborts its signal, parks the event and goes on', async () => {
+  it('fails a handler that hangs past its timeout, parks the event and goes on', async () => {
     const producer = app.get(KafkaProducerService);
     await producer.send('repair.hung', { id: 'h-1', hang: true });
     await producer.send('repair.hung', { id: 'h-2', hang: false });
@@ -132,8 +144,77 @@ describe('retries and timeouts', () => {
     expect(header(parked, DeadLetterHeaders.ERROR_MESSAGE)).toBe(
       'RetryHandlers.hung did not finish within 300 ms',
     );
-    expect(aborted).toEqual([]);
     expect(done).not.toContain('h-1');
+  });
+
+  it('aborts the signal of an attempt that times out, with the HandlerTimeoutError as its reason', async () => {
+    const id = uniqueName('h');
+    await app.get(KafkaProducerService).send('repair.hung', { id, hang: true });
+    // The handler itself reports what it saw when the signal fired; without the abort it never does.
+    await waitFor(() => aborts.some((a) => a.id === id), 'the hung handler to see its signal aborted');
+    const [seen] = aborts.filter((a) => a.id === id);
+    expect(seen.aborted).toBe(true);
+    expect(seen.reason).toBeInstanceOf(HandlerTimeoutError);
+    expect(seen.reason).toMatchObject({ handler: 'RetryHandlers.hung', timeoutMs: 300 });
+    // The reason the handler saw is the error the record was parked with.
+    const parked = await dlqRecord(id);
+    expect(header(parked, DeadLetterHeaders.ERROR_MESSAGE)).toBe((seen.reason as Error).message);
+  });
+});
+
+@Injectable()
+class DrainHandlers {
+  static readonly groupId = uniqueName('drain');
+  static started: string[] = [];
+
+  // No handler timeout to speak of: only the shutdown deadline can cut this handler short.
+  @EventHandler({ eventName: 'drain.*', groupId: DrainHandlers.groupId, fromBeginning: true, retry: false })
+  async hold(event: { id: string }, context: EventContext): Promise<void> {
+    DrainHandlers.started.push(event.id);
+    await hangUntilAborted(event.id, context.signal);
+  }
+}
+
+describe('a handler still running at the shutdown deadline', () => {
+  const SHUTDOWN_TIMEOUT_MS = 1500;
+  const drainTopic = uniqueName('drains');
+  const dlqTopic = uniqueName('dlq');
+  let app: INestApplicationContext | undefined;
+
+  afterAll(async () => {
+    // Only when the test failed before closing it.
+    await app?.close();
+  });
+
+  it('has its signal aborted when shutdownTimeoutMs passes during app.close(), and its record stays uncommitted', async () => {
+    app = await startTestApp({
+      providers: [DrainHandlers],
+      kafka: {
+        topics: { drain: drainTopic },
+        dlqTopic,
+        createTopics: { numPartitions: 1 },
+        shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+      },
+    });
+    await waitForGroups(app);
+    const id = uniqueName('d');
+    await app.get(KafkaProducerService).send('drain.started', { id });
+    await waitFor(() => DrainHandlers.started.includes(id), 'the handler to start');
+    expect(aborts.some((a) => a.id === id)).toBe(false);
+
+    const closing = Date.now();
+    await app.close();
+    app = undefined;
+
+    const seen = aborts.find((a) => a.id === id);
+    expect(seen).toMatchObject({ aborted: true });
+    expect(seen!.reason).toBeInstanceOf(Error);
+    expect((seen!.reason as Error).message).toBe(`shutdown deadline of ${SHUTDOWN_TIMEOUT_MS} ms passed`);
+    // Cut at the deadline, not before: the handler had its grace period (timers may fire a tick early).
+    expect(seen!.at - closing).toBeGreaterThanOrEqual(SHUTDOWN_TIMEOUT_MS - 5);
+    // Neither handled nor parked: the offset stays where it was, so the record is delivered again.
+    expect(await committedOffset(DrainHandlers.groupId, drainTopic)).toBe(0);
+    expect(await readToEnd(testKafka(), dlqTopic)).toEqual([]);
   });
 });
 

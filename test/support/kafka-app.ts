@@ -2,7 +2,7 @@ import { DynamicModule, INestApplicationContext, LoggerService, Module, Type } f
 import { NestFactory } from '@nestjs/core';
 import { KafkaMessage } from 'kafkajs';
 import { KafkaConsumerService, KafkaModule, KafkaModuleOptions } from '../../src';
-import { testBrokers, testKafka, uniqueName, waitFor } from './kafka';
+import { QuietOptions, testBrokers, testKafka, uniqueName, untilQuiet, waitFor } from './kafka';
 
 export interface TestAppOptions {
   providers: Type[];
@@ -71,6 +71,26 @@ export async function readTopic(
     await consumer.disconnect();
   }
   return messages;
+}
+
+/**
+ * Every record of `topic` from the beginning, read with a throwaway group until `expected` arrived and nothing
+ * more came for `quietMs`. Assert the exact count on the result: it includes any duplicate.
+ */
+export async function readUntilQuiet(
+  topic: string,
+  options: Omit<QuietOptions, 'what'>,
+): Promise<KafkaMessage[]> {
+  const consumer = testKafka().consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 200 });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+    return await untilQuiet(() => messages, { ...options, what: `records on ${topic}` });
+  } finally {
+    await consumer.disconnect();
+  }
 }
 
 export function header(message: KafkaMessage, name: string): string | undefined {

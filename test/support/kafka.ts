@@ -42,6 +42,44 @@ export async function waitFor(
   }
 }
 
+export interface QuietOptions {
+  /** How many items make the expected outcome; the wait starts counting quiet time only once it is reached. */
+  expected: number;
+  /** How long nothing new must arrive after that; a duplicate has this long to show up. Default 1 s. */
+  quietMs?: number;
+  /** Deadline for reaching `expected`. Default 30 s. */
+  timeoutMs?: number;
+  /** What is awaited, for the timeout message. */
+  what?: string;
+}
+
+/**
+ * Waits until `seen()` holds at least `expected` items and then stays the same length for `quietMs`, and
+ * returns a copy of everything seen. "Delivered once" checks assert the exact count on the result: waiting for
+ * the first match only would stop before a duplicate could arrive. The quiet window is the one accepted wait
+ * on time alone here, because the absence of a duplicate has no event to wait for.
+ */
+export async function untilQuiet<T>(
+  seen: () => readonly T[],
+  { expected, quietMs = 1000, timeoutMs = 30_000, what = `${expected} items` }: QuietOptions,
+): Promise<T[]> {
+  await waitFor(() => seen().length >= expected, `${what} (have ${seen().length})`, timeoutMs);
+  let count = seen().length;
+  let changedAt = Date.now();
+  await waitFor(
+    () => {
+      if (seen().length !== count) {
+        count = seen().length;
+        changedAt = Date.now();
+      }
+      return Date.now() - changedAt >= quietMs;
+    },
+    `${what} to stay at ${count} for ${quietMs} ms`,
+    timeoutMs + quietMs,
+  );
+  return [...seen()];
+}
+
 /** The offset a group committed on partition 0 of `topic`; 0 when it committed nothing yet. */
 export async function committedOffset(groupId: string, topic: string): Promise<number> {
   const admin = testKafka().admin();

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Kafka, KafkaMessage, logLevel, Message } from 'kafkajs';
 import { PartitionAssigner } from '../../../src/client/kafkajs/partition-assigner';
 import { KafkaProducerService } from '../../../src';
-import { uniqueName, waitFor } from '../../support/kafka';
+import { uniqueName, untilQuiet, waitFor } from '../../support/kafka';
 import { startTestApp } from '../../support/kafka-app';
 
 export interface ScenarioResult {
@@ -66,14 +66,17 @@ export async function produce(
   }
 }
 
+/** A record as read back, with the partition it sits in. */
+export type ReadRecord = KafkaMessage & { partition: number };
+
 /** Every record of `topic` up to its current end, read with a throwaway group. */
-export async function readToEnd(kafka: Kafka, topic: string, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+export async function readToEnd(kafka: Kafka, topic: string, timeoutMs = 60_000): Promise<ReadRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
   const total = ends.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-  const records: KafkaMessage[] = [];
+  const records: ReadRecord[] = [];
   if (total === 0) return records;
   const consumer = kafka.consumer({
     groupId: uniqueName('fault-reader'),
@@ -83,7 +86,9 @@ export async function readToEnd(kafka: Kafka, topic: string, timeoutMs = 60_000)
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void records.push(message) });
+    await consumer.run({
+      eachMessage: async ({ message, partition }) => void records.push({ ...message, partition }),
+    });
     await waitFor(
       () => records.length >= total,
       `${total} records on ${topic} (have ${records.length})`,
@@ -95,6 +100,20 @@ export async function readToEnd(kafka: Kafka, topic: string, timeoutMs = 60_000)
   return records;
 }
 
+/** How many times each id was seen: a Set would hide the duplicates these figures are about. */
+export function timesSeen(ids: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}
+
+/** The event-id header of each record, in order (a record without one is left out). */
+export function eventIdsOf(records: readonly KafkaMessage[]): string[] {
+  return records
+    .map((m) => m.headers?.['event-id']?.toString())
+    .filter((id): id is string => id !== undefined);
+}
+
 /** Ids handled so far, one line each, across the log files of every replica (a missing file is empty). */
 export function handledIds(logFiles: string[]): string[] {
   return logFiles.flatMap((file) =>
@@ -103,9 +122,10 @@ export function handledIds(logFiles: string[]): string[] {
 }
 
 /**
- * Counts by id what happened to `ids`: handled (seen by a handler at least once), parked (in the DLQ),
- * lost (neither), duplicated (extra deliveries beyond the first). Waits up to `timeoutMs` for every id to
- * be handled or parked before counting; a scenario that loses events still gets its figures.
+ * Counts by id what happened to `ids`: handled (seen by a handler at least once), parked (in the DLQ and never
+ * handled), lost (neither), duplicated (outcomes beyond an id's first: handled again, or parked again). Waits
+ * up to `timeoutMs` for every id to be handled or parked, then until deliveries have stopped for a while,
+ * before counting; a scenario that loses events still gets its figures.
  */
 export async function settle(options: {
   scenario: string;
@@ -120,16 +140,15 @@ export async function settle(options: {
 }): Promise<ScenarioResult> {
   const { ids, handled, kafka, dlqTopic } = options;
   const wanted = new Set(ids);
-  const parkedIds = async () =>
-    new Set(
-      (await readToEnd(kafka, dlqTopic).catch(() => [] as KafkaMessage[]))
-        .map((m) => m.headers?.['event-id']?.toString())
-        .filter((id): id is string => id !== undefined && wanted.has(id)),
+  // Every DLQ record of a scenario id, duplicates included.
+  const parkedRecords = async () =>
+    eventIdsOf(await readToEnd(kafka, dlqTopic).catch(() => [] as KafkaMessage[])).filter((id) =>
+      wanted.has(id),
     );
   const covered = async () => {
     const seen = new Set(handled());
     if (ids.every((id) => seen.has(id))) return true;
-    const parked = await parkedIds();
+    const parked = new Set(await parkedRecords());
     return ids.every((id) => seen.has(id) || parked.has(id));
   };
   await waitFor(
@@ -137,25 +156,25 @@ export async function settle(options: {
     `every event of ${options.scenario} handled or parked`,
     options.timeoutMs ?? 120_000,
   ).catch(() => undefined);
-  const deliveries = handled().filter((id) => wanted.has(id));
-  const counts = new Map<string, number>();
-  for (const id of deliveries) counts.set(id, (counts.get(id) ?? 0) + 1);
-  const parked = await parkedIds();
+  // A duplicate comes after the first delivery: count only once deliveries have stopped for a while.
+  await untilQuiet(handled, { expected: 0, quietMs: 2000, what: `${options.scenario} deliveries` }).catch(
+    () => undefined,
+  );
+  const handledTimes = timesSeen(handled().filter((id) => wanted.has(id)));
+  const parkedTimes = timesSeen(await parkedRecords());
+  const outcomes = (id: string) => (handledTimes.get(id) ?? 0) + (parkedTimes.get(id) ?? 0);
+  const lostIds = ids.filter((id) => outcomes(id) === 0);
   const result: ScenarioResult = {
     scenario: options.scenario,
     produced: ids.length,
-    handled: counts.size,
-    parked: [...parked].filter((id) => !counts.has(id)).length,
-    lost: ids.filter((id) => !counts.has(id) && !parked.has(id)).length,
-    duplicated: deliveries.length - counts.size,
+    handled: handledTimes.size,
+    parked: [...parkedTimes.keys()].filter((id) => !handledTimes.has(id)).length,
+    lost: lostIds.length,
+    // Every outcome beyond an id's first, whether handled again or parked again.
+    duplicated: ids.reduce((sum, id) => sum + Math.max(0, outcomes(id) - 1), 0),
   };
   if (result.lost > 0 && options.topic && options.groupId) {
-    await explainLoss(
-      kafka,
-      options.topic,
-      options.groupId,
-      ids.filter((id) => !counts.has(id) && !parked.has(id)),
-    );
+    await explainLoss(kafka, options.topic, options.groupId, lostIds);
   }
   return result;
 }
