@@ -42,7 +42,7 @@ export interface KafkaConsumerOptions {
 }
 
 export interface KafkaProducerOptions {
-  /** Attempts kafkajs makes for one send before send() rejects with KafkaSendError. Default 8. */
+  /** Attempts the client makes for one write before send() rejects with KafkaSendError. Default 8. */
   retries?: number;
   /** Upper bound of one send's total retrying, in ms. Default 30000. */
   maxRetryTimeMs?: number;
@@ -104,7 +104,7 @@ export interface KafkaModuleOptions {
   consumer?: KafkaConsumerOptions;
   producer?: KafkaProducerOptions;
   deadLetter?: KafkaDeadLetterOptions;
-  /** Makes the Kafka client (default: kafkajs). The seam for a client with kafkajs' API. */
+  /** Makes the Kafka client behind the library's port (default: KafkajsClientFactory); see docs/architecture.md. */
   clientFactory?: KafkaClientFactory;
   /** Retries of a failing handler before its event is parked; per handler with @EventHandler({ retry }). */
   retry?: RetryOptions;

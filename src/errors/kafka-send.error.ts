@@ -1,4 +1,4 @@
-/** A record the broker did not accept within the producer's retry budget; `cause` is kafkajs' error. */
+/** A record the broker did not accept within the producer's retry budget; `cause` is a KafkaClientError. */
 export class KafkaSendError extends Error {
   override readonly name = 'KafkaSendError';
 

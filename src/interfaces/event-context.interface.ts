@@ -10,7 +10,7 @@ export interface EventContext {
   offset: string;
   /** The record key as UTF-8 text, or null for a keyless record. */
   key: string | null;
-  /** Record timestamp, milliseconds since the epoch, as kafkajs gives it. */
+  /** Record timestamp, milliseconds since the epoch, as decimal text. */
   timestamp: string;
   eventName: string;
   groupId: string;

@@ -3,6 +3,7 @@ import { KafkaMessage } from 'kafkajs';
 import {
   EventContext,
   EventHandler,
+  KafkaClientError,
   KafkajsClientFactory,
   KafkaProducerService,
   KafkaSendError,
@@ -140,7 +141,12 @@ describe('KafkaProducerService', () => {
       { topic: uniqueName('missing') },
     );
     const sent = await Promise.all(calls);
-    await expect(stray).rejects.toBeInstanceOf(KafkaSendError);
+    const strayError = (await stray.catch((e: unknown) => e)) as KafkaSendError;
+    expect(strayError).toBeInstanceOf(KafkaSendError);
+    // The client's failure, as the port names it: what kind, and whether a retry may help.
+    expect(strayError.cause).toBeInstanceOf(KafkaClientError);
+    expect((strayError.cause as KafkaClientError).kind).toBe('other');
+    expect(typeof (strayError.cause as KafkaClientError).retriable).toBe('boolean');
     // One request per partition (3) per flush, not one per call.
     const requests = produceRequests - requestsBefore;
     expect(requests).toBeGreaterThanOrEqual(new Set(sent.map((s) => s.partition)).size);
