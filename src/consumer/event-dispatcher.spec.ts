@@ -320,6 +320,18 @@ describe('EventDispatcher', () => {
     },
   );
 
+  it('parks with the body correlation id when the correlation-id header is empty, as the handler sees it', async () => {
+    const invoke = mockHandler(() => {
+      throw new NonRetryableError('rejected');
+    });
+    const { dispatcher, sink } = setup([handlerOf('Billing.onOrderCreated', 'order.created', invoke)]);
+    const headers = named('order.created', { [EventHeaders.CORRELATION_ID]: '' });
+
+    await dispatcher.dispatch(fakeLease(), recordOf(json({ correlationId: 'corr-body' }), headers));
+
+    expect(sink.calls[0].failures[0].correlationId).toBe('corr-body');
+  });
+
   it('abandons the record when the DLQ could not be written before the lease ended, counting nothing as parked', async () => {
     const invoke = mockHandler(() => {
       throw new NonRetryableError('rejected');

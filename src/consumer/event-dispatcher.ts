@@ -144,7 +144,7 @@ export class EventDispatcher {
       eventName: failure.eventName,
       // From the record itself: a handler may have edited the headers it was given.
       correlationId:
-        headerText(record.headers, EventHeaders.CORRELATION_ID) ?? correlationFromBody(failure.body),
+        headerText(record.headers, EventHeaders.CORRELATION_ID) || correlationFromBody(failure.body),
       attempts: failure.attempts,
     };
   }
