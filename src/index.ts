@@ -14,6 +14,7 @@ export {
   DEFAULT_TOPIC_MAP,
   DEFAULT_TOPIC_PREFIX,
   DeadLetterHeaders,
+  DeadLetterReplayHeaders,
   EventHeaders,
 } from './kafka.constants';
 export * from './errors';

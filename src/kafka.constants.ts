@@ -53,14 +53,18 @@ export const DeadLetterHeaders = {
   EVENT_NAME: 'dlq-event-name',
   CORRELATION_ID: 'dlq-correlation-id',
   ATTEMPTS: 'dlq-attempts',
-  /** On a redelivered record (and a record parked again from it): how many times it was replayed. */
-  REPLAY_COUNT: 'dlq-replay-count',
-  /** On a redelivered record: the handler (Class.method) it goes to, in the group of its redelivery topic. */
-  REPLAY_HANDLER: 'dlq-replay-handler',
-  /** On a redelivered record: the DLQ record it was replayed from. */
-  REPLAYED_FROM_TOPIC: 'dlq-replayed-from-topic',
-  REPLAYED_FROM_PARTITION: 'dlq-replayed-from-partition',
-  REPLAYED_FROM_OFFSET: 'dlq-replayed-from-offset',
+} as const;
+
+/** Headers of a record replayed from the DLQ (and of a record parked again from it). */
+export const DeadLetterReplayHeaders = {
+  /** How many times it was replayed, this time included. */
+  COUNT: 'dlq-replay-count',
+  /** The handler (Class.method) it goes to, in the group of its redelivery topic. */
+  HANDLER: 'dlq-replay-handler',
+  /** The DLQ record it was replayed from. */
+  FROM_TOPIC: 'dlq-replayed-from-topic',
+  FROM_PARTITION: 'dlq-replayed-from-partition',
+  FROM_OFFSET: 'dlq-replayed-from-offset',
 } as const;
 
 /** Prefix of every header the dead-letter publisher and the replay add. */

@@ -1,7 +1,7 @@
 import { UnknownReplayHandlerError } from '../errors/unknown-replay-handler.error';
 import type { DeadLetterSink } from '../interfaces/dead-letter.interface';
 import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
-import { DeadLetterHeaders, EventHeaders } from '../kafka.constants';
+import { DeadLetterHeaders, DeadLetterReplayHeaders, EventHeaders } from '../kafka.constants';
 import type { ConsumerGroupDefinition } from '../routing/event-handler.definition';
 import { headerText } from '../routing/event-record.parser';
 import { DispatchCounters, DispatchOutcome, EventDispatcher, LeasedPartition } from './event-dispatcher';
@@ -60,7 +60,7 @@ export class RedeliveryDispatcher {
       offset: header(DeadLetterHeaders.ORIGINAL_OFFSET) ?? record.offset,
       timestamp: header(DeadLetterHeaders.ORIGINAL_TIMESTAMP) ?? record.timestamp,
     };
-    const handlerId = header(DeadLetterHeaders.REPLAY_HANDLER) ?? '';
+    const handlerId = header(DeadLetterReplayHeaders.HANDLER) ?? '';
     const dispatcher = this.byHandler.get(handlerId);
     if (dispatcher) return dispatcher.dispatch(original, asParked);
 

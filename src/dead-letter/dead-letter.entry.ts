@@ -8,11 +8,17 @@ import type {
   DeadLetterSkipReason,
 } from '../interfaces/dead-letter-replay.interface';
 import type { ConsumedRecord, RecordHeaders } from '../interfaces/kafka-record.interface';
-import { DEAD_LETTER_HEADER_PREFIX, DeadLetterHeaders, EventHeaders } from '../kafka.constants';
+import {
+  DEAD_LETTER_HEADER_PREFIX,
+  DeadLetterHeaders,
+  DeadLetterReplayHeaders,
+  EventHeaders,
+} from '../kafka.constants';
 import { compileEventPattern } from '../routing/event-pattern';
 import { decodeHeaders } from '../routing/event-record.parser';
 
 const H = DeadLetterHeaders;
+const R = DeadLetterReplayHeaders;
 
 /** A DLQ record as an entry: its dlq-* headers decoded, the original key and value as text. */
 export function decodeDeadLetter(partition: number, record: ConsumedRecord): DeadLetterEntry {
@@ -33,7 +39,7 @@ export function decodeDeadLetter(partition: number, record: ConsumedRecord): Dea
     originalTopic: headers[H.ORIGINAL_TOPIC] ?? '',
     originalPartition: Number(headers[H.ORIGINAL_PARTITION] ?? -1),
     originalOffset: headers[H.ORIGINAL_OFFSET] ?? '',
-    replayCount: wholeNumber(headers[H.REPLAY_COUNT]),
+    replayCount: wholeNumber(headers[R.COUNT]),
     attempts: wholeNumber(headers[H.ATTEMPTS]),
     key: record.key === null ? null : record.key.toString('utf8'),
     value: record.value === null ? null : record.value.toString('utf8'),
@@ -121,11 +127,11 @@ export function redeliveryRecord(
     if (!name.startsWith(DEAD_LETTER_HEADER_PREFIX)) headers[name] = record.headers[name];
   }
   Object.assign(headers, {
-    [H.REPLAY_COUNT]: String(entry.replayCount + 1),
-    [H.REPLAY_HANDLER]: entry.handler,
-    [H.REPLAYED_FROM_TOPIC]: dlqTopic,
-    [H.REPLAYED_FROM_PARTITION]: String(entry.partition),
-    [H.REPLAYED_FROM_OFFSET]: entry.offset,
+    [R.COUNT]: String(entry.replayCount + 1),
+    [R.HANDLER]: entry.handler,
+    [R.FROM_TOPIC]: dlqTopic,
+    [R.FROM_PARTITION]: String(entry.partition),
+    [R.FROM_OFFSET]: entry.offset,
     [H.ORIGINAL_TOPIC]: entry.originalTopic,
     [H.ORIGINAL_PARTITION]: String(entry.originalPartition),
     [H.ORIGINAL_OFFSET]: entry.originalOffset,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AdminClient } from '../client/admin-client.port';
 import type { KafkaClient } from '../client/kafka-client.port';
-import { describeKafkaError } from '../client/kafka-client.error';
+import { describeKafkaError, KafkaClientError } from '../client/kafka-client.error';
 import type { RecordWriter, TopicRecord } from '../client/record-writer.port';
 import type { PartitionEnd, ReadBatch } from '../client/topic-reader.port';
 import { withTimeout } from '../client/with-timeout';
@@ -264,11 +264,12 @@ export class DeadLetterService {
     const admin = this.client.admin();
     const timeout = this.options.requestTimeout;
     try {
-      await withTimeout(
-        admin.connect(),
-        timeout,
-        `no answer from ${this.options.brokers.join(',')} within ${timeout} ms`,
-      );
+      const unreachable = `no answer from ${this.options.brokers.join(',')} within ${timeout} ms`;
+      await withTimeout(admin.connect(), timeout, unreachable).catch((error: unknown) => {
+        throw error instanceof KafkaClientError
+          ? error
+          : new KafkaClientError('unreachable', true, unreachable, { cause: error });
+      });
       if (!(await admin.listTopics()).includes(this.options.dlqTopic)) {
         throw new DeadLetterFilterError(
           'dlqTopic',

@@ -1,6 +1,6 @@
 import { INestApplicationContext, Injectable } from '@nestjs/common';
 import {
-  DeadLetterHeaders,
+  DeadLetterReplayHeaders,
   DeadLetterService,
   EventContext,
   EventHandler,
@@ -38,7 +38,7 @@ class ShippingHandlers {
       seq: event.seq,
       key: event.key,
       topic: context.topic,
-      replayCount: context.headers[DeadLetterHeaders.REPLAY_COUNT],
+      replayCount: context.headers[DeadLetterReplayHeaders.COUNT],
     });
   }
 
@@ -147,7 +147,7 @@ describe('DeadLetterService.replay', () => {
       ['shipping.parcel.lost', 1],
     ]);
     expect(again[0]).toMatchObject({ eventId: sent.eventId, originalTopic: topic });
-    expect(again[0].headers[DeadLetterHeaders.REPLAYED_FROM_TOPIC]).toBe(dlqTopic);
+    expect(again[0].headers[DeadLetterReplayHeaders.FROM_TOPIC]).toBe(dlqTopic);
 
     const limited = await dlq.replay(filter, { maxReplays: 1 });
     expect(limited).toMatchObject({ matched: 2, replayed: 0, skipped: { 'replay-limit': 2 } });
