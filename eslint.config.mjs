@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
  * folders on one layer (producer, consumer, dead-letter, admin) do not import each other.
  */
 const LAYERS = [
+  ['src/cli'],
   ['src/index.ts'],
   ['src/kafka.module.ts'],
   ['src/kafka-module-definition.ts', 'src/kafka.orchestrator.ts'],

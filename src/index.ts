@@ -5,6 +5,7 @@ export { KafkaProducerService } from './producer/kafka-producer.service';
 export { KafkaConsumerService } from './consumer/kafka-consumer.service';
 export { EventHandlerRegistry } from './discovery/event-handler.registry';
 export { KafkaHealthIndicator } from './health/kafka.health';
+export { DeadLetterService } from './dead-letter/dead-letter.service';
 export { resolveKafkaOptions } from './config/kafka-options.resolver';
 export {
   DEFAULT_BROKERS,
@@ -13,6 +14,7 @@ export {
   DEFAULT_TOPIC_MAP,
   DEFAULT_TOPIC_PREFIX,
   DeadLetterHeaders,
+  DeadLetterReplayHeaders,
   EventHeaders,
 } from './kafka.constants';
 export * from './errors';
@@ -24,6 +26,7 @@ export type * from './interfaces/kafka-connection-options.interface';
 export type * from './interfaces/retry-options.interface';
 export type * from './interfaces/send-options.interface';
 export type { DeadLetterReason } from './interfaces/dead-letter.interface';
+export type * from './interfaces/dead-letter-replay.interface';
 export type * from './config/kafka-module-options.interface';
 
 // The client port, for a client other than kafkajs (module option `clientFactory`).
@@ -35,4 +38,5 @@ export type * from './client/kafka-client.port';
 export type * from './client/record-writer.port';
 export type * from './client/group-consumer.port';
 export type * from './client/admin-client.port';
+export type * from './client/topic-reader.port';
 export type * from './interfaces/kafka-record.interface';

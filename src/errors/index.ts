@@ -8,3 +8,5 @@ export * from './handler-timeout.error';
 export * from './non-retryable.error';
 export * from './event-too-large.error';
 export * from './invalid-event.error';
+export * from './unknown-replay-handler.error';
+export * from './dead-letter-replay.error';
