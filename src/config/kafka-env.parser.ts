@@ -52,6 +52,8 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
   if (includeStack !== undefined) {
     options.deadLetter = { includeStack: parseBoolean('KAFKA_DLQ_INCLUDE_STACK', includeStack) };
   }
+  const logLevel = get('KAFKA_LOG_LEVEL');
+  if (logLevel !== undefined) options.logLevel = logLevel.toLowerCase() as KafkaModuleOptions['logLevel'];
   const createTopics = get('KAFKA_CREATE_TOPICS');
   if (createTopics !== undefined) options.createTopics = parseBoolean('KAFKA_CREATE_TOPICS', createTopics);
   // Unlike the other variables, a prefix set to '' means something: derived topics are the bare domain.
