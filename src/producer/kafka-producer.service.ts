@@ -22,6 +22,7 @@ export class KafkaProducerService {
   private readonly settings: EventRecordSettings;
   private readonly batcher?: SendBatcher<TopicRecord>;
 
+  /** @internal Made by Nest's injector. */
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
     @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
