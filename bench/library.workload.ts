@@ -14,6 +14,7 @@ import { LibraryHandlerSet, Measurement, WorkerTask } from './bench.types';
 import { IO_CONCURRENT_HANDLER_OPTIONS, IO_CONCURRENT_MODULE_OPTIONS } from './library.options';
 import { BenchEvents, benchKey, benchPayload, routingEventName } from './event.payload';
 import { RequestCounter } from './request.counter';
+import { KafkaOrchestrator } from '../src/kafka.orchestrator';
 import {
   ConsumeMeter,
   e2eCounts,
@@ -55,7 +56,10 @@ async function startApp(
     providers,
   })
   class LibraryBenchModule {}
-  return NestFactory.createApplicationContext(LibraryBenchModule, { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(LibraryBenchModule, { logger: ['error'] });
+  // Startup connects in the background; measure from where bootstrap used to return.
+  await app.get(KafkaOrchestrator).whenFirstAttemptDone();
+  return app;
 }
 
 /**

@@ -9,6 +9,7 @@ import { KafkaAdminService } from './admin/kafka-admin.service';
 import { describeKafkaError } from './client/kafka-client.error';
 import type { KafkaClient } from './client/kafka-client.port';
 import type { RecordWriter } from './client/record-writer.port';
+import { ThrottledLogger } from './client/throttled-logger';
 import type { ResolvedKafkaOptions } from './config/kafka-module-options.interface';
 import { ConsumerGroupRunner } from './consumer/consumer-group.runner';
 import { KafkaConsumerService } from './consumer/kafka-consumer.service';
@@ -21,18 +22,19 @@ import { KafkaProducerService } from './producer/kafka-producer.service';
 const RETRY_MS = { first: 1000, max: 30_000 };
 
 /**
- * Lifecycle: at application bootstrap, checks (or creates) the topics, connects the producer and starts one
- * consumer per group; a broker that is down, or topics that are missing, do not fail startup: it keeps
- * trying in the background and health reports why. At shutdown: consumers first (finishing in-flight
+ * Lifecycle: at application bootstrap, starts checking (or creating) the topics, connecting the producer and
+ * starting one consumer per group in the background: startup (and `app.listen()`) never waits on the broker.
+ * A broker that is down, or topics that are missing, are retried with backoff; readiness reports progress. At shutdown: consumers first (finishing in-flight
  * handlers and committing), then the producer (flushing), then the admin client; once.
  */
 @Injectable()
 export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('KafkaModule');
+  private readonly logger = new ThrottledLogger(new Logger('KafkaModule'));
   private retryTimer?: NodeJS.Timeout;
   private retryDelay = RETRY_MS.first;
   private closed = false;
   private startingUp?: Promise<void>;
+  private firstAttempt: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
@@ -45,7 +47,7 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     for (const group of this.registry.groupDefinitions()) {
       this.consumers.add(new ConsumerGroupRunner(group, this.client, this.options, this.deadLetter));
     }
@@ -54,7 +56,15 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       return;
     }
     this.startingUp = this.startUp();
-    await this.startingUp;
+    this.firstAttempt = this.startingUp;
+  }
+
+  /**
+   * @internal The first attempt to connect everything, done (connected, or failed and retrying): what
+   * bootstrap waited for before startup stopped blocking. Never rejects.
+   */
+  whenFirstAttemptDone(): Promise<void> {
+    return this.firstAttempt;
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -16,6 +16,8 @@ export interface KafkaConnectionConfig {
   sasl?: KafkaSaslOptions | KafkaOauthBearerOptions;
   connectionTimeout: number;
   requestTimeout: number;
+  /** The client library's own log level (module option `logLevel`, KAFKA_LOG_LEVEL); default 'warn'. */
+  logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 }
 
 /**

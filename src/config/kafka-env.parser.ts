@@ -56,6 +56,8 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
   if (replay !== undefined) {
     options.deadLetter = { ...options.deadLetter, replay: parseBoolean('KAFKA_DLQ_REPLAY', replay) };
   }
+  const logLevel = get('KAFKA_LOG_LEVEL');
+  if (logLevel !== undefined) options.logLevel = logLevel.toLowerCase() as KafkaModuleOptions['logLevel'];
   const createTopics = get('KAFKA_CREATE_TOPICS');
   if (createTopics !== undefined) options.createTopics = parseBoolean('KAFKA_CREATE_TOPICS', createTopics);
   // Unlike the other variables, a prefix set to '' means something: derived topics are the bare domain.

@@ -64,6 +64,24 @@ export interface KafkaProducerOptions {
   maxBatchSize?: number;
   /** Default 'none'. gzip is built in; snappy, lz4 and zstd need their kafkajs codec registered first. */
   compression?: KafkaCompression;
+  /**
+   * How long a send() made before the producer has connected waits for it, in ms; then it rejects with
+   * KafkaProducerNotReadyError. Default 5000.
+   */
+  readyTimeoutMs?: number;
+}
+
+/** The client library's own log level: what kafkajs reports at all (its lines then go through Nest's Logger). */
+export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+
+export interface KafkaHealthOptions {
+  /**
+   * `isAlive()` fails when a group has held records without finishing one for longer than this, in ms, or
+   * when its consumer has failed for a reason other than the broker being unreachable for this long.
+   * Default: per group, the longest a record may take (every attempt at its handler's timeout plus the
+   * backoff between them) plus 60 s; 15 minutes when a handler has no timeout.
+   */
+  livenessTtlMs?: number;
 }
 
 /**
@@ -106,8 +124,12 @@ export interface KafkaModuleOptions {
   connectionTimeout?: number;
   /** Request timeout in ms. Default 30000. */
   requestTimeout?: number;
-  /** Upper bound of one health check in ms. Default 3000. */
+  /** Upper bound of one health check that asks the broker (isHealthy and the like) in ms. Default 800. */
   healthCheckTimeout?: number;
+  /** Liveness settings (`KafkaHealthIndicator.isAlive`). */
+  health?: KafkaHealthOptions;
+  /** kafkajs' own log level. KAFKA_LOG_LEVEL. Default 'warn'. */
+  logLevel?: KafkaLogLevel;
   consumer?: KafkaConsumerOptions;
   producer?: KafkaProducerOptions;
   deadLetter?: KafkaDeadLetterOptions;
@@ -139,6 +161,8 @@ export interface ResolvedKafkaOptions {
   connectionTimeout: number;
   requestTimeout: number;
   healthCheckTimeout: number;
+  health: KafkaHealthOptions;
+  logLevel: KafkaLogLevel;
   consumer: Required<KafkaConsumerOptions>;
   producer: Required<KafkaProducerOptions>;
   deadLetter: Required<KafkaDeadLetterOptions>;

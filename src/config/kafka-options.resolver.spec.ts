@@ -276,3 +276,25 @@ describe('resolveKafkaOptions', () => {
     });
   });
 });
+
+describe('resolveKafkaOptions: operability settings', () => {
+  it("takes kafkajs' log level from logLevel, else KAFKA_LOG_LEVEL, else warn", () => {
+    expect(resolveKafkaOptions({}, {}).logLevel).toBe('warn');
+    expect(resolveKafkaOptions({}, { KAFKA_LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(resolveKafkaOptions({ logLevel: 'error' }, { KAFKA_LOG_LEVEL: 'debug' }).logLevel).toBe('error');
+  });
+
+  it('names the variable and the levels for a log level it does not know', () => {
+    expect(() => resolveKafkaOptions({}, { KAFKA_LOG_LEVEL: 'loud' })).toThrow(
+      /KAFKA_LOG_LEVEL.*loud.*must be one of nothing, error, warn, info, debug/,
+    );
+  });
+
+  it('bounds health checks under a probe timeout of 1 s and sends before readiness at 5 s by default', () => {
+    const resolved = resolveKafkaOptions({}, {});
+    expect(resolved.healthCheckTimeout).toBe(800);
+    expect(resolved.producer.readyTimeoutMs).toBe(5000);
+    expect(resolved.health.livenessTtlMs).toBeUndefined();
+    expect(() => resolveKafkaOptions({ health: { livenessTtlMs: 0 } }, {})).toThrow(/health\.livenessTtlMs/);
+  });
+});

@@ -5,7 +5,11 @@ import type {
   KafkaSaslOptions,
   SaslMechanismName,
 } from '../interfaces/kafka-connection-options.interface';
-import type { KafkaModuleOptions, ResolvedKafkaOptions } from './kafka-module-options.interface';
+import type {
+  KafkaLogLevel,
+  KafkaModuleOptions,
+  ResolvedKafkaOptions,
+} from './kafka-module-options.interface';
 import {
   DEFAULT_BROKERS,
   DEFAULT_CLIENT_ID,
@@ -63,7 +67,14 @@ export function resolveKafkaOptions(
       pick('requestTimeout') ?? 30_000,
       label('requestTimeout', 'KAFKA_REQUEST_TIMEOUT_MS'),
     ),
-    healthCheckTimeout: positive(explicit.healthCheckTimeout ?? 3000, 'healthCheckTimeout'),
+    healthCheckTimeout: positive(explicit.healthCheckTimeout ?? 800, 'healthCheckTimeout'),
+    health: {
+      livenessTtlMs:
+        explicit.health?.livenessTtlMs === undefined
+          ? undefined
+          : positive(explicit.health.livenessTtlMs, 'health.livenessTtlMs'),
+    },
+    logLevel: logLevelName(pick('logLevel') ?? 'warn', label('logLevel', 'KAFKA_LOG_LEVEL')),
     consumer: {
       sessionTimeout: positive(explicit.consumer?.sessionTimeout ?? 30_000, 'consumer.sessionTimeout'),
       heartbeatInterval: positive(explicit.consumer?.heartbeatInterval ?? 3000, 'consumer.heartbeatInterval'),
@@ -77,6 +88,7 @@ export function resolveKafkaOptions(
       lingerMs: nonNegative(explicit.producer?.lingerMs ?? 5, 'producer.lingerMs'),
       maxBatchSize: positive(explicit.producer?.maxBatchSize ?? 1000, 'producer.maxBatchSize'),
       compression: compressionName(explicit.producer?.compression ?? 'none'),
+      readyTimeoutMs: positive(explicit.producer?.readyTimeoutMs ?? 5000, 'producer.readyTimeoutMs'),
     },
     deadLetter: {
       includeStack: explicit.deadLetter?.includeStack ?? fromEnv.deadLetter?.includeStack ?? true,
@@ -105,6 +117,19 @@ export function resolveKafkaOptions(
     }
   }
   return resolved;
+}
+
+const LOG_LEVELS: readonly KafkaLogLevel[] = ['nothing', 'error', 'warn', 'info', 'debug'];
+
+function logLevelName(value: string, setting: string): KafkaLogLevel {
+  const level = String(value).trim().toLowerCase() as KafkaLogLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    throw new KafkaConfigError(
+      setting,
+      invalidSetting(setting, value, `must be one of ${LOG_LEVELS.join(', ')}`),
+    );
+  }
+  return level;
 }
 
 function parseBrokers(value: string[] | string, setting: string): string[] {

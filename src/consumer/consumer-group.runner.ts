@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { ConsumedBatch, GroupConsumer, GroupConsumerEvents } from '../client/group-consumer.port';
+import { KafkaClientError } from '../client/kafka-client.error';
 import type { KafkaClient } from '../client/kafka-client.port';
+import { ThrottledLogger } from '../client/throttled-logger';
 import { Backoff } from '../config/backoff';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import type { ConsumerGroupState, ConsumerGroupStatus } from '../interfaces/consumer-group-status.interface';
@@ -8,6 +10,7 @@ import type { DeadLetterSink } from '../interfaces/dead-letter.interface';
 import type { ConsumerGroupDefinition } from '../routing/event-handler.definition';
 import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
 import { EventDispatcher } from './event-dispatcher';
+import { defaultLivenessTtl, groupLiveness, Liveness } from './group-liveness';
 import { heartbeatCadence } from './in-flight.watch';
 import { runKeyOrdered } from './key-ordered.scheduler';
 import { PartitionBatch } from './partition-batch';
@@ -25,8 +28,14 @@ const MAX_FETCH_WAIT_MS = 500;
  * PartitionBatch, whose records are dispatched in offset order (or key order, with keyConcurrency).
  */
 export class ConsumerGroupRunner {
-  private readonly logger: Logger;
+  private readonly logger: ThrottledLogger;
   private readonly dispatcher: EventDispatcher;
+  private readonly livenessTtlMs: number;
+  /** Batches being worked on, and when a batch last started or a record last finished: for liveness. */
+  private holding = 0;
+  private lastProgressAt = 0;
+  /** Since when the consumer keeps failing for a reason other than an unreachable broker. */
+  private failingSince?: number;
   private readonly heartbeatEveryMs: number;
   private consumer?: GroupConsumer;
   private state: ConsumerGroupState = 'idle';
@@ -52,7 +61,8 @@ export class ConsumerGroupRunner {
     private readonly options: ResolvedKafkaOptions,
     deadLetter: DeadLetterSink,
   ) {
-    this.logger = new Logger(`KafkaConsumer:${definition.groupId}`);
+    this.logger = new ThrottledLogger(new Logger(`KafkaConsumer:${definition.groupId}`));
+    this.livenessTtlMs = options.health.livenessTtlMs ?? defaultLivenessTtl(definition.handlers);
     this.dispatcher = new EventDispatcher(definition, deadLetter, options.consumer.heartbeatInterval);
     this.heartbeatEveryMs = heartbeatCadence(options.consumer.heartbeatInterval);
     if (options.deadLetter.replay) {
@@ -96,6 +106,20 @@ export class ConsumerGroupRunner {
         },
       }),
     };
+  }
+
+  /** Whether the group still does its job, from its own state: no broker call (see group-liveness.ts). */
+  liveness(now = Date.now()): Liveness {
+    return groupLiveness(
+      {
+        holding: this.holding > 0,
+        lastProgressAt: this.lastProgressAt,
+        failingSince: this.wanted ? this.failingSince : undefined,
+        failure: this.lastError,
+      },
+      now,
+      this.livenessTtlMs,
+    );
   }
 
   /** The group cannot start until these topics exist; the orchestrator checks again later. */
@@ -193,6 +217,8 @@ export class ConsumerGroupRunner {
     const batch = new PartitionBatch(consumed, { autoCommit, heartbeatEveryMs: this.heartbeatEveryMs });
     const dispatcher = consumed.topic === this.redelivery?.topic ? this.redelivery : this.dispatcher;
     const dispatch = (record: ConsumedRecord) => dispatcher.dispatch(batch, record);
+    this.holding++;
+    this.lastProgressAt = Date.now();
     try {
       if (keyConcurrency > 1) {
         await runKeyOrdered(batch.records, {
@@ -200,7 +226,10 @@ export class ConsumerGroupRunner {
           keyOf: (record) => (record.key ? record.key.toString('latin1') : null),
           // Abandoned: the DLQ was down and the partition is going away. Unresolved, it stays uncommitted.
           run: async (record) => (await dispatch(record)) !== 'abandoned',
-          onFinished: (record) => void batch.finished(record.offset)?.catch(() => undefined),
+          onFinished: (record) => {
+            this.lastProgressAt = Date.now();
+            void batch.finished(record.offset)?.catch(() => undefined);
+          },
           shouldContinue: () => batch.active,
         });
         // Rethrown so the client rejoins at once.
@@ -210,12 +239,14 @@ export class ConsumerGroupRunner {
       for (const record of batch.records) {
         if (!batch.active) return;
         if ((await dispatch(record)) === 'abandoned') return;
+        this.lastProgressAt = Date.now();
         const beat = batch.finished(record.offset);
         if (beat) await beat;
         // Manual commits: the record is committed before the next one starts, as `autoCommit: false` promises.
         if (!autoCommit) await batch.settle();
       }
     } finally {
+      this.holding--;
       await batch.close();
     }
   }
@@ -228,6 +259,7 @@ export class ConsumerGroupRunner {
       joined = false;
       this.state = this.paused ? 'paused' : 'running';
       this.lastError = undefined;
+      this.failingSince = undefined;
       this.restartBackoff.reset();
       this.logger.log(`Joined; consuming ${this.definition.topics.join(', ')}`);
     };
@@ -250,6 +282,7 @@ export class ConsumerGroupRunner {
         const consumer = current();
         if (!consumer || !mine()) return;
         this.lastError = error.message;
+        this.noteFailure(error);
         if (restarting) {
           // The client restarts on retriable errors (a broker going away) by itself.
           this.state = 'connecting';
@@ -271,12 +304,23 @@ export class ConsumerGroupRunner {
     this.lastError = message;
     this.state = 'crashed';
     this.consumer = undefined;
+    const transient = this.noteFailure(error);
     void consumer.disconnect().catch(() => undefined);
     if (!this.wanted) return;
     const wait = this.restartBackoff.next();
-    this.logger.error(`Consumer failed on ${when} (${message}); restarting in ${wait} ms`);
+    const line = `Consumer failed on ${when} (${message}); restarting in ${wait} ms`;
+    // An unreachable broker is retried and reported by readiness; anything else needs a person.
+    if (transient) this.logger.warn(line);
+    else this.logger.error(line);
     this.restartTimer = setTimeout(() => void this.start(), wait);
     this.restartTimer.unref();
+  }
+
+  /** Starts the liveness clock for a failure that is not the broker being away; true for a transient one. */
+  private noteFailure(error: unknown): boolean {
+    const transient = error instanceof KafkaClientError && (error.kind === 'unreachable' || error.retriable);
+    if (!transient) this.failingSince ??= Date.now();
+    return transient;
   }
 
   private clearRestart(): void {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { describeKafkaError } from '../client/kafka-client.error';
 import { recordSize } from '../client/record-size';
 import type { RecordWriter, TopicRecord } from '../client/record-writer.port';
+import { ThrottledLogger } from '../client/throttled-logger';
 import { Backoff } from '../config/backoff';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import type { DeadLetterFailure, DeadLetterSink } from '../interfaces/dead-letter.interface';
@@ -18,7 +19,7 @@ import { buildDeadLetterHeaders } from './dead-letter.headers';
  */
 @Injectable()
 export class DeadLetterPublisher implements DeadLetterSink {
-  private readonly logger = new Logger(DeadLetterPublisher.name);
+  private readonly logger = new ThrottledLogger(new Logger(DeadLetterPublisher.name));
   private failingSince?: Date;
   private lastError?: string;
 

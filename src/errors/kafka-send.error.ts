@@ -1,6 +1,6 @@
 /** A record the broker did not accept within the producer's retry budget; `cause` is a KafkaClientError. */
 export class KafkaSendError extends Error {
-  override readonly name = 'KafkaSendError';
+  override readonly name: string = 'KafkaSendError';
 
   constructor(
     readonly eventName: string,

@@ -16,6 +16,14 @@ const HEALTHY_GROUP_STATES: ReadonlySet<ConsumerGroupState> = new Set([
   'stopped',
 ]);
 
+/** Group states in which a group counts as ready: consuming, or held back by the app's own call. */
+const READY_GROUP_STATES: ReadonlySet<ConsumerGroupState> = new Set([
+  'running',
+  'rebalancing',
+  'paused',
+  'stopped',
+]);
+
 type Details = Record<string, unknown>;
 type Verdict = 'up' | 'degraded' | 'down';
 
@@ -35,6 +43,43 @@ export class KafkaHealthIndicator {
     private readonly admin: KafkaAdminService,
     private readonly deadLetter: DeadLetterPublisher,
   ) {}
+
+  /**
+   * Liveness, for an orchestrator's liveness probe: answers from the library's own state, with no broker
+   * call. Down when a group has held records without finishing one for longer than `health.livenessTtlMs`
+   * (a hung handler), or its consumer keeps failing for a reason other than an unreachable broker. A broker
+   * outage keeps it up: restarting the process would not help (readiness goes down instead).
+   */
+  isAlive(key = 'kafka-liveness'): HealthIndicatorResult {
+    if (!this.options.enabled) return this.disabled(key);
+    const now = Date.now();
+    let alive = true;
+    const groups: Details = {};
+    for (const runner of this.consumers.all()) {
+      const verdict = runner.liveness(now);
+      alive &&= verdict.alive;
+      groups[runner.groupId] = verdict.alive ? 'alive' : `not progressing: ${verdict.reason}`;
+    }
+    const details = { groups };
+    return alive ? this.health.check(key).up(details) : this.health.check(key).down(details);
+  }
+
+  /**
+   * Readiness, for an orchestrator's readiness probe: the producer is connected and every group is consuming
+   * (joined, and fetched once since), or held back by the app's own pause() / stop(). No broker call: it
+   * reads the state the clients report, so it answers at once, also while the broker is down.
+   */
+  isReady(key = 'kafka-readiness'): HealthIndicatorResult {
+    if (!this.options.enabled) return this.disabled(key);
+    const groups = this.consumers.list();
+    const connected = this.producer.isConnected;
+    const ready = connected && groups.every((g) => READY_GROUP_STATES.has(g.state));
+    const details = {
+      producer: connected ? 'connected' : 'not connected',
+      groups: Object.fromEntries(groups.map((g) => [g.groupId, g.state])),
+    };
+    return ready ? this.health.check(key).up(details) : this.health.check(key).down(details);
+  }
 
   /** Producer and consumers together. */
   async isHealthy(key = 'kafka'): Promise<HealthIndicatorResult> {

@@ -4,10 +4,11 @@ import type { RecordWriter, TopicRecord, WriteOutcome } from '../client/record-w
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { TopicResolver } from '../config/topic.resolver';
 import { currentCorrelationId } from '../context/event-context.storage';
+import { KafkaProducerNotReadyError } from '../errors/kafka-producer-not-ready.error';
 import { KafkaSendError } from '../errors/kafka-send.error';
 import type { BatchEvent, SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';
 import { KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
-import { sendFailed } from '../kafka.messages';
+import { producerNotReady, sendFailed } from '../kafka.messages';
 import { buildEventRecord, EventRecord, EventRecordSettings } from './event-record.builder';
 import { SendBatcher, WrittenRecord } from './send-batcher';
 
@@ -53,6 +54,7 @@ export class KafkaProducerService {
     const event = buildEventRecord(eventName, payload, options, this.settings);
     if (!this.options.enabled) return notSent(event);
     const { topic } = event.record;
+    if (!this.writer.isConnected) await this.ready(eventName, topic);
     if (!this.batcher)
       return sent(event, written(eventName, topic, await this.writer.write([event.record]))[0]);
     try {
@@ -72,8 +74,31 @@ export class KafkaProducerService {
     if (!this.options.enabled || built.length === 0) return built.map(notSent);
     const what = [...new Set(built.map((e) => e.meta.eventName))].join(', ');
     const topics = [...new Set(built.map((e) => e.record.topic))].join(',');
+    if (!this.writer.isConnected) await this.ready(what, topics);
     const outcomes = written(what, topics, await this.writer.write(built.map((e) => e.record)));
     return built.map((event, i) => sent(event, outcomes[i]));
+  }
+
+  /**
+   * A send made before the producer connected (the library connects in the background, so startup never
+   * waits on the broker) waits for it up to `producer.readyTimeoutMs`, then fails with
+   * KafkaProducerNotReadyError; a connection attempt that fails first fails the send with its own reason.
+   */
+  private async ready(what: string, topic: string): Promise<void> {
+    const waitMs = this.options.producer.readyTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
+    try {
+      const first = await Promise.race([this.writer.connect().then(() => 'connected' as const), late]);
+      if (first === 'late') {
+        const reason = producerNotReady(this.options.brokers, waitMs);
+        throw new KafkaProducerNotReadyError(what, topic, sendFailed(what, topic, reason), waitMs);
+      }
+    } catch (error) {
+      throw error instanceof KafkaSendError ? error : sendError(what, topic, error);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Writes the events that wait for the linger window now, and waits for every send in flight. */

@@ -41,11 +41,15 @@ describe('a broker that goes away', () => {
         topics: { crew: uniqueName('crew') },
         dlqTopic: uniqueName('dlq'),
         healthCheckTimeout: 2000,
+        // Short, so an outage taken for a failure would show within the test.
+        health: { livenessTtlMs: 2000 },
         connectionTimeout: 1000,
         producer: { retries: 2, maxRetryTimeMs: 2000 },
       },
     });
     const health = app.get(KafkaHealthIndicator);
+    expect(health.isReady('kafka').kafka.status).toBe('down');
+    expect(health.isAlive('kafka').kafka.status).toBe('up');
     const down = await health.isHealthy('kafka');
     expect(status(down)).toBe('down');
     expect(down.kafka.cluster).toMatch(/^not reachable: /);
@@ -66,6 +70,16 @@ describe('a broker that goes away', () => {
 
     await cluster.nodes[0].stop();
     await waitFor(async () => status(await health.isHealthy('kafka')) === 'down', 'health down', 30_000);
+    // Readiness goes down once the clients notice; liveness stays up: a restart would not bring the broker back.
+    await waitFor(() => health.isReady('kafka').kafka.status === 'down', 'readiness down', 60_000);
+    // Watched for longer than the 2 s liveness TTL of this app: the outage must never count as a failure.
+    const watchUntil = Date.now() + 3000;
+    const liveness: string[] = [];
+    await waitFor(() => {
+      liveness.push(String(health.isAlive('kafka').kafka.status));
+      return Date.now() >= watchUntil;
+    }, 'liveness watched through 3 s of outage');
+    expect(new Set(liveness)).toEqual(new Set(['up']));
     const producer = await health.isProducerHealthy('kafka');
     expect(producer.kafka).toMatchObject({
       status: 'down',
@@ -74,6 +88,7 @@ describe('a broker that goes away', () => {
 
     await cluster.nodes[0].start();
     await waitFor(async () => status(await health.isHealthy('kafka')) === 'up', 'health up again', 60_000);
+    await waitFor(() => health.isReady('kafka').kafka.status === 'up', 'readiness up again', 60_000);
     await app!.get(KafkaProducerService).send('crew.shift.ended', { crewId: 'c-2' });
     await waitFor(() => seen.includes('c-2'), 'the event sent after the broker returned', 60_000);
   }, 180_000);

@@ -2,6 +2,7 @@ import { DynamicModule, INestApplicationContext, LoggerService, Module, Type } f
 import { NestFactory } from '@nestjs/core';
 import { KafkaMessage } from 'kafkajs';
 import { KafkaConsumerService, KafkaModule, KafkaModuleOptions } from '../../src';
+import { KafkaOrchestrator } from '../../src/kafka.orchestrator';
 import { QuietOptions, testBrokers, testKafka, uniqueName, untilQuiet, waitFor } from './kafka';
 
 export interface TestAppOptions {
@@ -37,6 +38,8 @@ export async function startTestApp({
     logger: logger ?? (process.env.TEST_LOGS ? ['log', 'error', 'warn', 'debug'] : ['error']),
   });
   app.enableShutdownHooks();
+  // Startup connects in the background; tests start where bootstrap used to return: after the first attempt.
+  await app.get(KafkaOrchestrator).whenFirstAttemptDone();
   return app;
 }
 

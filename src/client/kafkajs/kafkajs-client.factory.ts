@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Consumer, Kafka, logLevel, Producer, SASLOptions } from 'kafkajs';
+import { Consumer, Kafka, Producer, SASLOptions } from 'kafkajs';
 import type { AdminClient } from '../admin-client.port';
 import type { GroupConsumer, GroupConsumerEvents, GroupConsumerOptions } from '../group-consumer.port';
 import type { KafkaClient, KafkaClientFactory, KafkaConnectionConfig } from '../kafka-client.port';
@@ -9,7 +9,8 @@ import { KafkajsAdminClient } from './kafkajs.admin-client';
 import { KafkajsGroupConsumer } from './kafkajs.group-consumer';
 import { KafkajsRecordWriter } from './kafkajs.record-writer';
 import { KafkajsTopicReader } from './kafkajs.topic-reader';
-import { kafkajsLogCreator } from './kafkajs-log.bridge';
+import { kafkajsLogCreator, kafkajsLogLevel } from './kafkajs-log.bridge';
+import { ThrottledLogger } from '../throttled-logger';
 
 /** Hooks on the kafkajs objects the adapter makes, e.g. to count requests through kafkajs' instrumentation. */
 export interface KafkajsInstrumentation {
@@ -35,8 +36,8 @@ export class KafkajsClientFactory implements KafkaClientFactory {
       sasl: config.sasl as SASLOptions | undefined,
       connectionTimeout: config.connectionTimeout,
       requestTimeout: config.requestTimeout,
-      logLevel: logLevel.INFO,
-      logCreator: kafkajsLogCreator(new Logger('Kafka')),
+      logLevel: kafkajsLogLevel(config.logLevel),
+      logCreator: kafkajsLogCreator(new ThrottledLogger(new Logger('Kafka'))),
     });
     const { producer, consumer } = this.instrument;
     return {

@@ -1,0 +1,19 @@
+import { KafkaSendError } from './kafka-send.error';
+
+/**
+ * A send() made before the producer connected (the broker is down or still starting), still not connected
+ * after `producer.readyTimeoutMs`. A KafkaSendError, so code that catches that one catches this too.
+ */
+export class KafkaProducerNotReadyError extends KafkaSendError {
+  override readonly name: string = 'KafkaProducerNotReadyError';
+
+  constructor(
+    eventName: string,
+    topic: string,
+    message: string,
+    /** How long the send waited for the producer. */
+    readonly waitedMs: number,
+  ) {
+    super(eventName, topic, message);
+  }
+}
