@@ -59,12 +59,21 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'kafkajs', message: 'only src/client/kafkajs/ imports kafkajs (the client port)' }],
+          paths: [
+            { name: 'kafkajs', message: 'only src/client/kafkajs/ imports kafkajs (the client port)' },
+            {
+              name: '@confluentinc/kafka-javascript',
+              message: 'only src/client/confluent/ loads @confluentinc/kafka-javascript (the client port)',
+            },
+          ],
         },
       ],
     },
   },
-  { files: ['src/client/kafkajs/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    files: ['src/client/kafkajs/**/*.ts', 'src/client/confluent/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
   {
     // The reference design's examples, kept verbatim: they prove its code works unchanged.
     files: ['test/reference/**/*.ts'],

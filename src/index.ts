@@ -32,6 +32,7 @@ export type * from './config/kafka-module-options.interface';
 // The client port, for a client other than kafkajs (module option `clientFactory`).
 export { KafkajsClientFactory } from './client/kafkajs/kafkajs-client.factory';
 export type { KafkajsInstrumentation } from './client/kafkajs/kafkajs-client.factory';
+export { ConfluentClientFactory } from './client/confluent/confluent-client.factory';
 export { KafkaClientError } from './client/kafka-client.error';
 export type { KafkaClientErrorKind } from './client/kafka-client.error';
 export type * from './client/kafka-client.port';

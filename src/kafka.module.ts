@@ -4,6 +4,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { KAFKA_CLIENT, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from './kafka.constants';
 import { KafkaAdminService } from './admin/kafka-admin.service';
 import type { KafkaClient } from './client/kafka-client.port';
+import { ConfluentClientFactory } from './client/confluent/confluent-client.factory';
 import { KafkajsClientFactory } from './client/kafkajs/kafkajs-client.factory';
 import { SharedRecordWriter } from './client/shared-record-writer';
 import { KafkaModuleOptions, ResolvedKafkaOptions } from './config/kafka-module-options.interface';
@@ -38,7 +39,10 @@ import { KafkaProducerService } from './producer/kafka-producer.service';
     {
       provide: KAFKA_CLIENT,
       useFactory: (options: ResolvedKafkaOptions) =>
-        (options.clientFactory ?? new KafkajsClientFactory()).create(options),
+        (
+          options.clientFactory ??
+          (options.client === 'confluent' ? new ConfluentClientFactory() : new KafkajsClientFactory())
+        ).create(options),
       inject: [KAFKA_OPTIONS],
     },
     {

@@ -11,6 +11,12 @@ describe('parseKafkaEnv', () => {
     expect(parseKafkaEnv({ PATH: '/usr/bin', HOME: '/root' })).toEqual({});
   });
 
+  it('reads KAFKA_CLIENT, and refuses a client it does not know, naming the variable', () => {
+    expect(parseKafkaEnv({ KAFKA_CLIENT: ' Confluent ' }).client).toBe('confluent');
+    expect(parseKafkaEnv({ KAFKA_CLIENT: 'kafkajs' }).client).toBe('kafkajs');
+    expect(() => parseKafkaEnv({ KAFKA_CLIENT: 'rdkafka' })).toThrow(/KAFKA_CLIENT.*kafkajs, confluent/);
+  });
+
   it('treats blank variables as unset', () => {
     expect(parseKafkaEnv({ KAFKA_ENABLED: '  ', KAFKA_CLIENT_ID: '', KAFKA_PROJECTS_TOPIC: ' ' })).toEqual(
       {},

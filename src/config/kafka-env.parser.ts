@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { KafkaConfigError } from '../errors/kafka-config.error';
-import type { SaslMechanismName } from '../interfaces/kafka-connection-options.interface';
+import type { KafkaClientName, SaslMechanismName } from '../interfaces/kafka-connection-options.interface';
 import type { KafkaModuleOptions } from './kafka-module-options.interface';
 import { invalidSetting, REDACTED } from '../kafka.messages';
-import { SASL_MECHANISMS } from './kafka-names';
+import { KAFKA_CLIENTS, SASL_MECHANISMS } from './kafka-names';
 
 const TOPIC_VARIABLE = /^KAFKA_([A-Z0-9_]+)_TOPIC$/;
 /** KAFKA_<X>_TOPIC variables that are not domain mappings. */
@@ -27,6 +27,8 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
   if (brokers !== undefined) options.brokers = brokers;
   const clientId = get('KAFKA_CLIENT_ID');
   if (clientId !== undefined) options.clientId = clientId;
+  const client = get('KAFKA_CLIENT');
+  if (client !== undefined) options.client = parseClientName('KAFKA_CLIENT', client);
   const dlqTopic = get('KAFKA_DLQ_TOPIC');
   if (dlqTopic !== undefined) options.dlqTopic = dlqTopic;
   const ssl = get('KAFKA_SSL');
@@ -149,6 +151,15 @@ function parseWholeNumber(name: string, value: string): number {
     );
   }
   return number;
+}
+
+export function parseClientName(setting: string, value: string): KafkaClientName {
+  const name = value.trim().toLowerCase();
+  if ((KAFKA_CLIENTS as readonly string[]).includes(name)) return name as KafkaClientName;
+  throw new KafkaConfigError(
+    setting,
+    invalidSetting(setting, value, `must be one of ${KAFKA_CLIENTS.join(', ')}`),
+  );
 }
 
 export function parseBoolean(name: string, value: string): boolean {

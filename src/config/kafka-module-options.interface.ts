@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { KafkaClientFactory } from '../client/kafka-client.port';
 import type {
+  KafkaClientName,
   KafkaCompression,
   KafkaOauthBearerOptions,
   KafkaSaslOptions,
@@ -133,6 +134,11 @@ export interface KafkaModuleOptions {
   consumer?: KafkaConsumerOptions;
   producer?: KafkaProducerOptions;
   deadLetter?: KafkaDeadLetterOptions;
+  /**
+   * The client: 'kafkajs' (default) or 'confluent' (@confluentinc/kafka-javascript, an optional peer dependency
+   * to install); see docs/clients.md. KAFKA_CLIENT. `clientFactory` wins over it.
+   */
+  client?: KafkaClientName;
   /** Makes the Kafka client behind the library's port (default: KafkajsClientFactory); see docs/architecture.md. */
   clientFactory?: KafkaClientFactory;
   /** Retries of a failing handler before its event is parked; per handler with @EventHandler({ retry }). */
@@ -166,6 +172,7 @@ export interface ResolvedKafkaOptions {
   consumer: Required<KafkaConsumerOptions>;
   producer: Required<KafkaProducerOptions>;
   deadLetter: Required<KafkaDeadLetterOptions>;
+  client: KafkaClientName;
   clientFactory?: KafkaClientFactory;
   retry: ResolvedRetryPolicy;
   nonRetryable?: NonRetryableErrors;

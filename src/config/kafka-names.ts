@@ -1,6 +1,9 @@
-import type { SaslMechanismName } from '../interfaces/kafka-connection-options.interface';
+import type { KafkaClientName, SaslMechanismName } from '../interfaces/kafka-connection-options.interface';
 
 /** The SASL mechanisms that take a username and password. */
+/** The clients `client` / KAFKA_CLIENT names (docs/clients.md). */
+export const KAFKA_CLIENTS: readonly KafkaClientName[] = ['kafkajs', 'confluent'];
+
 export const SASL_MECHANISMS: readonly SaslMechanismName[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
 
 /** Kafka's own rule for topic names: letters, digits, ".", "_", "-", at most 249, and not "." or "..". */

@@ -20,7 +20,7 @@ import {
 import { invalidSetting } from '../kafka.messages';
 import { resolveRetryPolicy } from './retry-policy';
 import { nonNegative, positive } from './setting-validators';
-import { parseKafkaEnv } from './kafka-env.parser';
+import { parseClientName, parseKafkaEnv } from './kafka-env.parser';
 import { isLegalTopicName, isLegalTopicPrefix, SASL_MECHANISMS } from './kafka-names';
 
 /**
@@ -96,6 +96,10 @@ export function resolveKafkaOptions(
       maxRecordBytes: positive(explicit.deadLetter?.maxRecordBytes ?? 1_048_588, 'deadLetter.maxRecordBytes'),
       replay: explicit.deadLetter?.replay ?? fromEnv.deadLetter?.replay ?? false,
     },
+    client:
+      explicit.client !== undefined
+        ? parseClientName('client', explicit.client)
+        : (fromEnv.client ?? 'kafkajs'),
     clientFactory: explicit.clientFactory,
     retry: resolveRetryPolicy(explicit.retry),
     nonRetryable: explicit.nonRetryable,

@@ -11,3 +11,4 @@ export * from './event-too-large.error';
 export * from './invalid-event.error';
 export * from './unknown-replay-handler.error';
 export * from './dead-letter-replay.error';
+export * from './kafka-client-unavailable.error';

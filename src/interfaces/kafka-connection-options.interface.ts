@@ -1,3 +1,6 @@
+/** The Kafka client behind the port: kafkajs (the default) or @confluentinc/kafka-javascript (`confluent`). */
+export type KafkaClientName = 'kafkajs' | 'confluent';
+
 export type KafkaCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
 export type SaslMechanismName = 'plain' | 'scram-sha-256' | 'scram-sha-512';

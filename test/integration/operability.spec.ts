@@ -118,12 +118,19 @@ describe('an app whose broker is down', () => {
     expect(listening.ms).toBeLessThan(1000);
     const url = await app.getUrl();
 
+    // The checks themselves make no broker call: well under 100 ms. Through HTTP, on a busy machine, the
+    // round trip adds its own time, so the probes are held to a probe's 1 s.
+    const indicator = app.get(KafkaHealthIndicator);
+    const liveCheck = await timed(async () => indicator.isAlive());
+    expect(liveCheck.ms).toBeLessThan(100);
+    const readyCheck = await timed(async () => indicator.isReady());
+    expect(readyCheck.ms).toBeLessThan(100);
     const live = await timed(() => fetch(`${url}/health/live`));
     expect(live.value.status).toBe(200);
-    expect(live.ms).toBeLessThan(100);
+    expect(live.ms).toBeLessThan(1000);
     const ready = await timed(() => fetch(`${url}/health/ready`));
     expect(ready.value.status).toBe(503);
-    expect(ready.ms).toBeLessThan(100);
+    expect(ready.ms).toBeLessThan(1000);
     // isHealthy asks the broker: bounded by healthCheckTimeout (800 ms by default), under a probe's 1 s.
     const health = await timed(() => fetch(`${url}/health`));
     expect(health.value.status).toBe(503);

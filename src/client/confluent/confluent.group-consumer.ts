@@ -1,0 +1,163 @@
+import type {
+  ConsumedBatch,
+  GroupConsumer,
+  GroupConsumerEvents,
+  GroupConsumerOptions,
+} from '../group-consumer.port';
+import type { ConsumedRecord } from '../../interfaces/kafka-record.interface';
+import {
+  ASSIGN_PARTITIONS,
+  ConfluentBatchPayload,
+  ConfluentConsumer,
+  ConfluentKafka,
+  REVOKE_PARTITIONS,
+} from './confluent.api';
+import { ConfluentAdminClient } from './confluent.admin-client';
+import { clientCall, toClientError } from './confluent-error.mapper';
+
+type TopicPartition = { topic: string; partition: number };
+
+/**
+ * A librdkafka consumer on the KafkaJS-compatible `eachBatch`. Offsets are stored only when the library
+ * resolves them (the API keeps `enable.auto.offset.store` off), so auto-commit never passes a record that was
+ * not handled. librdkafka heartbeats on its own thread; `heartbeat()` only reports a lost lease.
+ */
+export class ConfluentGroupConsumer implements GroupConsumer {
+  private readonly consumer: ConfluentConsumer;
+  private readonly topics: { topic: string }[];
+  private generation = 0;
+
+  constructor(
+    kafka: ConfluentKafka,
+    private readonly options: GroupConsumerOptions,
+    private readonly events: GroupConsumerEvents,
+    private readonly admin: () => ConfluentAdminClient,
+  ) {
+    this.consumer = kafka.consumer({
+      'auto.offset.reset': options.fromBeginning ? 'earliest' : 'latest',
+      rebalance_cb: (error: { code: number }, assignment: TopicPartition[]) =>
+        this.rebalanced(error.code, assignment),
+      kafkaJS: {
+        groupId: options.groupId,
+        sessionTimeout: options.sessionTimeout,
+        heartbeatInterval: options.heartbeatInterval,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: options.maxWaitTimeMs,
+        fromBeginning: options.fromBeginning,
+        autoCommit: options.autoCommit,
+        autoCommitInterval: options.autoCommitIntervalMs,
+      },
+    });
+    this.topics = options.topics.map((topic) => ({ topic }));
+  }
+
+  async run(eachBatch: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
+    await clientCall(async () => {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics: [...this.options.topics] });
+      await this.consumer.run({
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+        eachBatch: (payload) => eachBatch(new ConfluentBatch(payload, this.consumer)),
+      });
+    });
+  }
+
+  pause(): void {
+    this.consumer.pause(this.topics);
+  }
+
+  resume(): void {
+    this.consumer.resume(this.topics);
+  }
+
+  async disconnect(): Promise<void> {
+    await clientCall(() => this.consumer.disconnect());
+    this.events.stopped();
+  }
+
+  private rebalanced(code: number, assignment: TopicPartition[]): void {
+    if (code === REVOKE_PARTITIONS) {
+      this.generation++;
+      this.events.rebalancing();
+      return;
+    }
+    if (code !== ASSIGN_PARTITIONS) return;
+    const generation = ++this.generation;
+    this.events.joined(assignment.length);
+    if (assignment.length === 0) return;
+    void this.resolveStart(assignment).then(
+      () => generation === this.generation && this.events.fetched(),
+      (error: unknown) => this.events.crashed(toClientError(error), true),
+    );
+  }
+
+  /**
+   * Running means consuming: a group new to a partition that starts at the latest record must not miss one
+   * written after it reports running. librdkafka looks the end up in the background, so the adapter reads it
+   * itself and seeks there before it reports the fetch; partitions with a committed offset start from it.
+   */
+  private async resolveStart(assignment: TopicPartition[]): Promise<void> {
+    if (this.options.fromBeginning) return;
+    const committed = await this.consumer.committed(assignment);
+    // No committed offset: null, or librdkafka's -1001 (OFFSET_INVALID).
+    const fresh = committed.filter(
+      (c) => c.offset === null || c.offset === undefined || BigInt(c.offset) < 0n,
+    );
+    if (fresh.length === 0) return;
+    const admin = this.admin();
+    await admin.connect();
+    try {
+      for (const topic of new Set(fresh.map((c) => c.topic))) {
+        const ends = new Map((await admin.topicOffsets(topic)).map((o) => [o.partition, o.high]));
+        for (const { partition } of fresh.filter((c) => c.topic === topic)) {
+          const offset = ends.get(partition);
+          if (offset !== undefined) this.consumer.seek({ topic, partition, offset });
+        }
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+}
+
+/** The KafkaJS-compatible eachBatch payload behind the port's batch. */
+class ConfluentBatch implements ConsumedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly ConsumedRecord[];
+
+  constructor(
+    private readonly payload: ConfluentBatchPayload,
+    private readonly consumer: ConfluentConsumer,
+  ) {
+    this.topic = payload.batch.topic;
+    this.partition = payload.batch.partition;
+    this.records = payload.batch.messages;
+  }
+
+  heartbeat(): Promise<void> {
+    // librdkafka heartbeats by itself; a batch whose partition was taken away is stale.
+    return this.payload.isStale()
+      ? Promise.reject(new Error(`partition ${this.topic}[${this.partition}] was revoked in a rebalance`))
+      : Promise.resolve();
+  }
+
+  isRunning(): boolean {
+    return this.payload.isRunning() && !this.payload.isStale();
+  }
+
+  resolveOffset(offset: string): void {
+    this.payload.resolveOffset(offset);
+  }
+
+  commitIfDue(): Promise<void> {
+    return this.payload.commitOffsetsIfNecessary();
+  }
+
+  commit(offset: string): Promise<void> {
+    return this.consumer.commitOffsets([
+      { topic: this.topic, partition: this.partition, offset: (BigInt(offset) + 1n).toString() },
+    ]);
+  }
+}
