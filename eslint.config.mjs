@@ -10,6 +10,7 @@ import tseslint from 'typescript-eslint';
  */
 const LAYERS = [
   ['src/index.ts'],
+  ['src/testing'],
   ['src/kafka.module.ts'],
   ['src/kafka-module-definition.ts', 'src/kafka.orchestrator.ts'],
   ['src/discovery', 'src/health', 'src/decorators'],

@@ -36,3 +36,12 @@ export type * from './client/record-writer.port';
 export type * from './client/group-consumer.port';
 export type * from './client/admin-client.port';
 export type * from './interfaces/kafka-record.interface';
+export { InMemoryClientFactory } from './client/in-memory/in-memory-client.factory';
+export { InMemoryCluster } from './client/in-memory/in-memory.cluster';
+export type { InMemoryClusterOptions, InMemoryMember } from './client/in-memory/in-memory.cluster';
+
+// Testing: KafkaModule's drop-in for Test.createTestingModule, its harness, and a context for unit tests.
+export { KafkaTestingModule } from './testing/kafka-testing.module';
+export { KafkaTestHarness } from './testing/kafka-test.harness';
+export { createEventContext } from './testing/event-context.factory';
+export type * from './testing/kafka-testing.interfaces';

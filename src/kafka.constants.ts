@@ -53,4 +53,6 @@ export const DeadLetterHeaders = {
   EVENT_NAME: 'dlq-event-name',
   CORRELATION_ID: 'dlq-correlation-id',
   ATTEMPTS: 'dlq-attempts',
+  /** With reason `validation`: the schema's issues as JSON, `[{ "path": "items.0.sku", "message": "..." }]`. */
+  VALIDATION_ISSUES: 'dlq-validation-issues',
 } as const;

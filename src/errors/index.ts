@@ -8,3 +8,4 @@ export * from './handler-timeout.error';
 export * from './non-retryable.error';
 export * from './event-too-large.error';
 export * from './invalid-event.error';
+export * from './kafka-testing.error';
