@@ -23,6 +23,9 @@ export type * from './interfaces/consumer-group-status.interface';
 export type * from './interfaces/kafka-connection-options.interface';
 export type * from './interfaces/retry-options.interface';
 export type * from './interfaces/send-options.interface';
+export type * from './interfaces/event-schema.interface';
+export type { StandardSchemaV1 } from './interfaces/standard-schema.interface';
+export type { EventHandlerDecorator, HandlerEvent } from './decorators/event-handler.decorator';
 export type { DeadLetterReason } from './interfaces/dead-letter.interface';
 export type * from './config/kafka-module-options.interface';
 

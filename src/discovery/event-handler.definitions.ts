@@ -8,6 +8,7 @@ import type { ResolvedRetryPolicy } from '../interfaces/retry-options.interface'
 import { conflictingGroupOption } from '../kafka.messages';
 import type { ConsumerGroupDefinition, EventHandlerDefinition } from '../routing/event-handler.definition';
 import { compileEventPattern } from '../routing/event-pattern';
+import { validatingInvoke } from '../validation/event-schema.validator';
 
 /** The module options a handler's own options fall back on. */
 export type HandlerDefaults = Pick<
@@ -51,7 +52,7 @@ export function defineEventHandler(
     ),
     timeoutMs: nonNegative(options.timeoutMs ?? defaults.handlerTimeoutMs, `@EventHandler ${id} timeoutMs`),
     isNonRetryable: nonRetryablePredicate(defaults.nonRetryable, options.nonRetryable),
-    invoke,
+    invoke: options.schema !== undefined ? validatingInvoke(id, options.schema, invoke) : invoke,
   };
 }
 

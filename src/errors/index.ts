@@ -9,3 +9,4 @@ export * from './non-retryable.error';
 export * from './event-too-large.error';
 export * from './invalid-event.error';
 export * from './kafka-testing.error';
+export * from './event-validation.error';

@@ -5,6 +5,7 @@ import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interf
 import { TopicResolver } from '../config/topic.resolver';
 import { currentCorrelationId } from '../context/event-context.storage';
 import { KafkaSendError } from '../errors/kafka-send.error';
+import type { EventPayload } from '../interfaces/event-schema.interface';
 import type { BatchEvent, SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';
 import { KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
 import { sendFailed } from '../kafka.messages';
@@ -44,10 +45,13 @@ export class KafkaProducerService {
     return this.writer.isConnected;
   }
 
-  /** Sends one event and resolves with where the broker wrote it. */
-  async send<TPayload = unknown>(
-    eventName: string,
-    payload: TPayload,
+  /**
+   * Sends one event and resolves with where the broker wrote it. With the event in KafkaEventMap (declaration
+   * merging), the payload is checked against its type.
+   */
+  async send<const TName extends string>(
+    eventName: TName,
+    payload: EventPayload<TName>,
     options: SendEventOptions = {},
   ): Promise<SentEventMetadata> {
     const event = buildEventRecord(eventName, payload, options, this.settings);

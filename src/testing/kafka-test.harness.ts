@@ -4,6 +4,7 @@ import { EventHandlerRegistry } from '../discovery/event-handler.registry';
 import { EmitTimeoutError, KafkaTestingSetupError } from '../errors/kafka-testing.error';
 import type { DeadLetterReason } from '../interfaces/dead-letter.interface';
 import type { EventContext } from '../interfaces/event-context.interface';
+import type { EventPayload, EventValidationIssue } from '../interfaces/event-schema.interface';
 import { DeadLetterHeaders, EventHeaders } from '../kafka.constants';
 import { emitTimedOut, testingDisabled, testingNotInitialised } from '../kafka.messages';
 import { KafkaProducerService } from '../producer/kafka-producer.service';
@@ -15,7 +16,6 @@ import type {
   DeadLetterEntry,
   EmitOptions,
   EmitResult,
-  EventValidationIssue,
   HandlerTestOutcome,
   PublishedEvent,
 } from './kafka-testing.interfaces';
@@ -57,9 +57,9 @@ export class KafkaTestHarness implements OnApplicationBootstrap {
    * Sends an event as the app would, then waits until each consumer group it reaches has handled or parked
    * it. Rejects with EmitTimeoutError past `timeoutMs`. Handlers of a paused or stopped group are `pending`.
    */
-  async emit<TPayload = unknown>(
-    eventName: string,
-    payload: TPayload,
+  async emit<const TName extends string>(
+    eventName: TName,
+    payload: EventPayload<TName>,
     options: EmitOptions = {},
   ): Promise<EmitResult> {
     if (!this.started) throw new KafkaTestingSetupError(testingNotInitialised('emit'));

@@ -1,5 +1,6 @@
 import type { KafkaModuleOptions } from '../config/kafka-module-options.interface';
 import type { DeadLetterReason } from '../interfaces/dead-letter.interface';
+import type { EventValidationIssue } from '../interfaces/event-schema.interface';
 import type { SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';
 
 /** Where KafkaTestingModule's events go: a cluster in the test process, or the broker at KAFKA_BROKERS. */
@@ -37,13 +38,6 @@ export interface EmitOptions extends SendEventOptions {
 /** The error a handler's attempt ended with, as the DLQ record names it. */
 export interface TestErrorSummary {
   name: string;
-  message: string;
-}
-
-/** One problem a schema found in a payload. */
-export interface EventValidationIssue {
-  /** Where in the payload, as a dotted path (`items.0.sku`); '' for the payload itself. */
-  path: string;
   message: string;
 }
 
