@@ -122,6 +122,9 @@ export class InMemoryGroupConsumer implements GroupConsumer, InMemoryMember {
         await Promise.all(ready.slice(i, i + limit).map((p) => this.runBatch(p, eachBatch)));
       }
       if (this.options.autoCommit) this.commitResolved();
+      // A broker answers a fetch over the network; here the next round waits for the event loop's next turn,
+      // so records handed back unresolved come again without starving timers and I/O.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
