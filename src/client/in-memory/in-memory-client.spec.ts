@@ -57,6 +57,12 @@ describe('InMemoryClientFactory', () => {
     expect(outcomes.map((o) => o.ok && o.offset)).toEqual(['0', '1', '2']);
   });
 
+  it('creates a topic written to, with one partition, as a broker with auto-creation does', async () => {
+    const [outcome] = await write('new-topic', ['a']);
+    expect(outcome).toEqual({ ok: true, partition: 0, offset: '0' });
+    expect(cluster.partitionCount('new-topic')).toBe(1);
+  });
+
   it('refuses a record for a missing topic when auto-creation is off', async () => {
     factory = new InMemoryClientFactory(new InMemoryCluster({ autoCreateTopics: false }));
     const [outcome] = await write('nowhere', ['a']);
