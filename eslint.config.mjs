@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
  * folders on one layer (producer, consumer, dead-letter, admin) do not import each other.
  */
 const LAYERS = [
+  ['src/cli'],
   ['src/index.ts'],
   ['src/testing'],
   ['src/kafka.module.ts'],

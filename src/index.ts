@@ -5,6 +5,7 @@ export { KafkaProducerService } from './producer/kafka-producer.service';
 export { KafkaConsumerService } from './consumer/kafka-consumer.service';
 export { EventHandlerRegistry } from './discovery/event-handler.registry';
 export { KafkaHealthIndicator } from './health/kafka.health';
+export { DeadLetterService } from './dead-letter/dead-letter.service';
 export { resolveKafkaOptions } from './config/kafka-options.resolver';
 export {
   DEFAULT_BROKERS,
@@ -13,6 +14,7 @@ export {
   DEFAULT_TOPIC_MAP,
   DEFAULT_TOPIC_PREFIX,
   DeadLetterHeaders,
+  DeadLetterReplayHeaders,
   EventHeaders,
 } from './kafka.constants';
 export * from './errors';
@@ -27,6 +29,7 @@ export type * from './interfaces/event-schema.interface';
 export type { StandardSchemaV1 } from './interfaces/standard-schema.interface';
 export type { EventHandlerDecorator, HandlerEvent } from './decorators/event-handler.decorator';
 export type { DeadLetterReason } from './interfaces/dead-letter.interface';
+export type * from './interfaces/dead-letter-replay.interface';
 export type * from './config/kafka-module-options.interface';
 
 // The client port, for a client other than kafkajs (module option `clientFactory`).
@@ -38,6 +41,7 @@ export type * from './client/kafka-client.port';
 export type * from './client/record-writer.port';
 export type * from './client/group-consumer.port';
 export type * from './client/admin-client.port';
+export type * from './client/topic-reader.port';
 export type * from './interfaces/kafka-record.interface';
 export { InMemoryClientFactory } from './client/in-memory/in-memory-client.factory';
 export { InMemoryCluster } from './client/in-memory/in-memory.cluster';

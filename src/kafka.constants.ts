@@ -56,3 +56,18 @@ export const DeadLetterHeaders = {
   /** With reason `validation`: the schema's issues as JSON, `[{ "path": "items.0.sku", "message": "..." }]`. */
   VALIDATION_ISSUES: 'dlq-validation-issues',
 } as const;
+
+/** Headers of a record replayed from the DLQ (and of a record parked again from it). */
+export const DeadLetterReplayHeaders = {
+  /** How many times it was replayed, this time included. */
+  COUNT: 'dlq-replay-count',
+  /** The handler (Class.method) it goes to, in the group of its redelivery topic. */
+  HANDLER: 'dlq-replay-handler',
+  /** The DLQ record it was replayed from. */
+  FROM_TOPIC: 'dlq-replayed-from-topic',
+  FROM_PARTITION: 'dlq-replayed-from-partition',
+  FROM_OFFSET: 'dlq-replayed-from-offset',
+} as const;
+
+/** Prefix of every header the dead-letter publisher and the replay add. */
+export const DEAD_LETTER_HEADER_PREFIX = 'dlq-';

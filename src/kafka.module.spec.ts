@@ -112,6 +112,33 @@ describe('KafkaModule (no broker)', () => {
     expect(sent.topic).toBe('fsm.warehouse');
   });
 
+  it("subscribes a handler of `*` to the topics derived for the app's other handlers, wherever it is declared", async () => {
+    @Injectable()
+    class AuditHandlers {
+      // Declared before the handler whose topic is derived: discovery still gives it that topic.
+      @EventHandler({ eventName: '*' })
+      everything() {}
+
+      @EventHandler({ eventName: 'order.*' })
+      orders() {}
+    }
+    process.env.KAFKA_ENABLED = 'false';
+    process.env.KAFKA_DEFAULT_TOPICS = 'false';
+    process.env.KAFKA_BILLING_TOPIC = 'billing-events';
+    moduleRef = await Test.createTestingModule({
+      imports: [KafkaModule],
+      providers: [AuditHandlers],
+    }).compile();
+    await moduleRef.init();
+    const registry = moduleRef.get(EventHandlerRegistry);
+    expect(registry.getHandler('AuditHandlers.everything')!.topics).toEqual(['billing-events', 'fsm.order']);
+    // Registered in the order they were found.
+    expect(registry.getHandlers().map((h) => h.id)).toEqual([
+      'AuditHandlers.everything',
+      'AuditHandlers.orders',
+    ]);
+  });
+
   describe('with KAFKA_STRICT_TOPICS=true', () => {
     @Injectable()
     class WarehouseHandlers {

@@ -11,6 +11,7 @@ import { resolveKafkaOptions } from './config/kafka-options.resolver';
 import { TopicResolver } from './config/topic.resolver';
 import { KafkaConsumerService } from './consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
+import { DeadLetterService } from './dead-letter/dead-letter.service';
 import { EventHandlerRegistry } from './discovery/event-handler.registry';
 import { KafkaExplorer } from './discovery/kafka.explorer';
 import { KafkaMetadataAccessor } from './discovery/kafka-metadata.accessor';
@@ -55,9 +56,16 @@ import { KafkaProducerService } from './producer/kafka-producer.service';
     KafkaConsumerService,
     KafkaAdminService,
     DeadLetterPublisher,
+    DeadLetterService,
     KafkaOrchestrator,
     KafkaHealthIndicator,
   ],
-  exports: [KafkaProducerService, KafkaConsumerService, EventHandlerRegistry, KafkaHealthIndicator],
+  exports: [
+    KafkaProducerService,
+    KafkaConsumerService,
+    EventHandlerRegistry,
+    KafkaHealthIndicator,
+    DeadLetterService,
+  ],
 })
 export class KafkaModule extends KafkaConfigurableModule {}

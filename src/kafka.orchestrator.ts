@@ -79,6 +79,8 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
         ...this.registry.groupDefinitions().flatMap((g) => g.topics),
       ]);
       await this.writer.connect();
+      const routes = this.consumers.all().flatMap((r) => r.redeliveryTopic ?? []);
+      const noRoute = await this.admin.ensureOptionalTopics(routes);
       for (const runner of this.consumers.all()) {
         if (this.closed) return;
         const absent = runner.definition.topics.filter((t) => missing.includes(t));
@@ -87,6 +89,7 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
           runner.waitForTopics(absent);
           retry = true;
         } else if (status === 'idle' || status === 'waiting-for-topics') {
+          if (runner.redeliveryTopic) runner.routeRedelivery(!noRoute.includes(runner.redeliveryTopic));
           await runner.start();
         }
       }

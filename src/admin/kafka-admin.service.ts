@@ -75,6 +75,21 @@ export class KafkaAdminService {
     return missing;
   }
 
+  /**
+   * Like ensureTopics for topics the app can run without (the DLQ redelivery routes): created when
+   * `createTopics` is on, and the missing ones returned but not reported as missing to health.
+   */
+  async ensureOptionalTopics(wanted: Iterable<string>): Promise<string[]> {
+    const needed = [...new Set(wanted)];
+    if (needed.length === 0) return [];
+    const reported = this.missing;
+    try {
+      return await this.ensureTopics(needed);
+    } finally {
+      this.missing = reported;
+    }
+  }
+
   /** Partitions of a topic with their leaders, for the producer's partitioner. */
   async partitions(topic: string): Promise<PartitionInfo[]> {
     return withTimeout(

@@ -21,5 +21,11 @@ export interface AdminClient {
   topicOffsets(topic: string): Promise<PartitionOffsets[]>;
   /** A group's committed offset per partition of a topic ('-1' where it has none). */
   committedOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]>;
+  /** Sets a group's committed offsets (the next record to read) on partitions of a topic; the group must be empty. */
+  setCommittedOffsets(
+    groupId: string,
+    topic: string,
+    offsets: readonly { partition: number; offset: string }[],
+  ): Promise<void>;
   disconnect(): Promise<void>;
 }

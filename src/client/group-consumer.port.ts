@@ -5,6 +5,8 @@ export interface GroupConsumerOptions {
   topics: readonly string[];
   /** Where a group with no committed offset starts: the earliest record (true) or the next one written. */
   fromBeginning: boolean;
+  /** Topics read from their earliest record where the group has no committed offset, whatever `fromBeginning` says. */
+  fromBeginningTopics?: readonly string[];
   sessionTimeout: number;
   heartbeatInterval: number;
   /** true: resolved offsets are committed by the client every `autoCommitIntervalMs`; false: only by `commit`. */

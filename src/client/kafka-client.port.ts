@@ -6,6 +6,7 @@ import type {
 import type { AdminClient } from './admin-client.port';
 import type { GroupConsumer, GroupConsumerEvents, GroupConsumerOptions } from './group-consumer.port';
 import type { RecordWriter, RecordWriterOptions } from './record-writer.port';
+import type { TopicReader, TopicReaderOptions } from './topic-reader.port';
 
 /** What every client needs to reach the cluster: the connection part of the module's options. */
 export interface KafkaConnectionConfig {
@@ -25,6 +26,8 @@ export interface KafkaClient {
   recordWriter(options: RecordWriterOptions): RecordWriter;
   groupConsumer(options: GroupConsumerOptions, events: GroupConsumerEvents): GroupConsumer;
   admin(): AdminClient;
+  /** Reads a topic up to fixed end offsets (the dead-letter replay). */
+  topicReader(options: TopicReaderOptions): TopicReader;
 }
 
 /** Makes the module's client from its connection settings (module option `clientFactory`). */

@@ -52,6 +52,10 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
   if (includeStack !== undefined) {
     options.deadLetter = { includeStack: parseBoolean('KAFKA_DLQ_INCLUDE_STACK', includeStack) };
   }
+  const replay = get('KAFKA_DLQ_REPLAY');
+  if (replay !== undefined) {
+    options.deadLetter = { ...options.deadLetter, replay: parseBoolean('KAFKA_DLQ_REPLAY', replay) };
+  }
   const createTopics = get('KAFKA_CREATE_TOPICS');
   if (createTopics !== undefined) options.createTopics = parseBoolean('KAFKA_CREATE_TOPICS', createTopics);
   // Unlike the other variables, a prefix set to '' means something: derived topics are the bare domain.

@@ -25,6 +25,13 @@ export interface KafkaDeadLetterOptions {
   maxStackBytes?: number;
   /** Largest DLQ record the broker accepts (message.max.bytes). Default 1048588, Kafka's default. */
   maxRecordBytes?: number;
+  /**
+   * Subscribe each consumer group to its redelivery topic, `<dlqTopic>.redelivery.<groupId>`, through which
+   * `DeadLetterService.replay` (and `kafka-events dlq replay`) reaches only the handler that failed. The topic is
+   * created with createTopics; without it, a missing one leaves the route off (the group's status says why).
+   * KAFKA_DLQ_REPLAY. Default false.
+   */
+  replay?: boolean;
 }
 
 export interface KafkaConsumerOptions {

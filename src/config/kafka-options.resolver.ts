@@ -82,6 +82,7 @@ export function resolveKafkaOptions(
       includeStack: explicit.deadLetter?.includeStack ?? fromEnv.deadLetter?.includeStack ?? true,
       maxStackBytes: positive(explicit.deadLetter?.maxStackBytes ?? 8192, 'deadLetter.maxStackBytes'),
       maxRecordBytes: positive(explicit.deadLetter?.maxRecordBytes ?? 1_048_588, 'deadLetter.maxRecordBytes'),
+      replay: explicit.deadLetter?.replay ?? fromEnv.deadLetter?.replay ?? false,
     },
     clientFactory: explicit.clientFactory,
     retry: resolveRetryPolicy(explicit.retry),

@@ -62,14 +62,16 @@ export class TopicResolver {
 
   /**
    * Topics of a handler that was given none: a pattern starting with `*` can match any domain, so it listens
-   * to every mapped topic; any other pattern to its domain's topic. A handler that cannot have a topic fails
+   * to every mapped topic and every topic derived for the app's other handlers; any other pattern to its
+   * domain's topic. A handler that cannot have a topic fails
    * startup with EventHandlerDefinitionError naming it, or, with Kafka disabled, is warned about instead.
    */
   topicsForHandler(handler: string, eventName: string): string[] {
     const domain = eventDomain(eventName);
     if (domain === '*') {
-      const mapped = this.mappedTopics;
-      return mapped.length > 0 ? mapped : this.refuse(handler, noMappedTopics(handler, eventName));
+      // The mapping's topics and those derived so far for the app's other handlers (defined first).
+      const known = [...new Set([...this.mappedTopics, ...this.derived.values()])];
+      return known.length > 0 ? known : this.refuse(handler, noMappedTopics(handler, eventName));
     }
     const found = topicOfDomain(domain, this.options);
     if (!found) return this.refuse(handler, underivableTopic(handler, eventName, domain));

@@ -11,6 +11,8 @@ import { EventDispatcher } from './event-dispatcher';
 import { heartbeatCadence } from './in-flight.watch';
 import { runKeyOrdered } from './key-ordered.scheduler';
 import { PartitionBatch } from './partition-batch';
+import { RedeliveryDispatcher } from './redelivery.dispatcher';
+import { redeliveryTopic } from '../config/redelivery-topic';
 
 /** With autoCommit, at most about this much processed work is uncommitted (Java defaults to 5 s). */
 const AUTO_COMMIT_INTERVAL_MS = 1000;
@@ -40,6 +42,9 @@ export class ConsumerGroupRunner {
   });
   private wanted = false;
   private paused = false;
+  /** With deadLetter.replay: the route of replayed records, and why it is off (undefined: on). */
+  private readonly redelivery?: RedeliveryDispatcher;
+  private redeliveryOff? = 'redelivery topic not checked yet';
 
   constructor(
     readonly definition: ConsumerGroupDefinition,
@@ -50,6 +55,23 @@ export class ConsumerGroupRunner {
     this.logger = new Logger(`KafkaConsumer:${definition.groupId}`);
     this.dispatcher = new EventDispatcher(definition, deadLetter, options.consumer.heartbeatInterval);
     this.heartbeatEveryMs = heartbeatCadence(options.consumer.heartbeatInterval);
+    if (options.deadLetter.replay) {
+      const topic = redeliveryTopic(options.dlqTopic, definition.groupId);
+      const hb = options.consumer.heartbeatInterval;
+      this.redelivery = new RedeliveryDispatcher(topic, definition, deadLetter, hb);
+    }
+  }
+
+  /** @internal With deadLetter.replay: the group's redelivery topic. */
+  get redeliveryTopic(): string | undefined {
+    return this.redelivery?.topic;
+  }
+
+  /** @internal The orchestrator found the redelivery topic (or not: the group runs without the route). */
+  routeRedelivery(topicExists: boolean): void {
+    this.redeliveryOff = topicExists
+      ? undefined
+      : `topic ${this.redelivery?.topic} does not exist: create it (or set createTopics) and restart the app`;
   }
 
   get groupId(): string {
@@ -65,6 +87,14 @@ export class ConsumerGroupRunner {
       missingTopics: [...this.missingTopics],
       lastError: this.lastError,
       ...this.dispatcher.counters,
+      ...(this.redelivery && {
+        redelivery: {
+          topic: this.redelivery.topic,
+          on: this.redeliveryOff === undefined && this.consumer !== undefined,
+          ...(this.redeliveryOff && { off: this.redeliveryOff }),
+          ...this.redelivery.counters,
+        },
+      }),
     };
   }
 
@@ -94,6 +124,8 @@ export class ConsumerGroupRunner {
         groupId,
         topics,
         fromBeginning,
+        // Replayed records wait there for the group: a group new to it must still read them all.
+        fromBeginningTopics: this.redelivery && !this.redeliveryOff ? [this.redelivery.topic] : undefined,
         sessionTimeout,
         heartbeatInterval,
         autoCommit,
@@ -134,6 +166,7 @@ export class ConsumerGroupRunner {
     const deadline = setTimeout(() => {
       this.logger.warn(`Handlers still running after ${deadlineMs} ms; their records stay uncommitted`);
       this.dispatcher.abortInFlight(`shutdown deadline of ${deadlineMs} ms passed`);
+      this.redelivery?.abortInFlight(`shutdown deadline of ${deadlineMs} ms passed`);
     }, deadlineMs);
     await consumer
       .disconnect()
@@ -158,7 +191,8 @@ export class ConsumerGroupRunner {
   private async eachBatch(consumed: ConsumedBatch): Promise<void> {
     const { autoCommit, keyConcurrency } = this.definition;
     const batch = new PartitionBatch(consumed, { autoCommit, heartbeatEveryMs: this.heartbeatEveryMs });
-    const dispatch = (record: ConsumedRecord) => this.dispatcher.dispatch(batch, record);
+    const dispatcher = consumed.topic === this.redelivery?.topic ? this.redelivery : this.dispatcher;
+    const dispatch = (record: ConsumedRecord) => dispatcher.dispatch(batch, record);
     try {
       if (keyConcurrency > 1) {
         await runKeyOrdered(batch.records, {

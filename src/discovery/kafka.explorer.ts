@@ -4,6 +4,8 @@ import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { TopicResolver } from '../config/topic.resolver';
 import type { EventContext } from '../interfaces/event-context.interface';
+import type { EventHandlerOptions } from '../interfaces/event-handler-options.interface';
+import type { EventHandlerDefinition } from '../routing/event-handler.definition';
 import { KAFKA_OPTIONS } from '../kafka.constants';
 import { defineEventHandler } from './event-handler.definitions';
 import { EventHandlerRegistry } from './event-handler.registry';
@@ -28,7 +30,19 @@ export class KafkaExplorer implements OnModuleInit {
 
   onModuleInit(): void {
     const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
-    for (const wrapper of wrappers) this.exploreWrapper(wrapper);
+    const found = wrappers.flatMap((wrapper) => this.exploreWrapper(wrapper));
+    // A pattern that starts with `*` listens to every topic the app knows of, the ones derived for its other
+    // handlers included: those are defined first. Registration keeps the order handlers were found in.
+    const definitions = new Map<DiscoveredHandler, EventHandlerDefinition>();
+    for (const handler of [...found].sort((a, b) => leadingWildcard(a) - leadingWildcard(b))) {
+      definitions.set(
+        handler,
+        defineEventHandler(handler.id, handler.options, handler.invoke, this.options, (id, eventName) =>
+          this.topics.topicsForHandler(id, eventName),
+        ),
+      );
+    }
+    for (const handler of found) this.registry.register(definitions.get(handler)!);
     // Group conflicts are definition errors too: surface them at startup, not when consumers start.
     const groups = this.registry.getGroups();
     this.logger.log(
@@ -36,11 +50,12 @@ export class KafkaExplorer implements OnModuleInit {
     );
   }
 
-  private exploreWrapper(wrapper: InstanceWrapper): void {
+  private exploreWrapper(wrapper: InstanceWrapper): DiscoveredHandler[] {
     const { instance } = wrapper;
-    if (!instance || typeof instance !== 'object') return;
+    if (!instance || typeof instance !== 'object') return [];
     const prototype = Object.getPrototypeOf(instance) as object | null;
-    if (!prototype) return;
+    if (!prototype) return [];
+    const found: DiscoveredHandler[] = [];
     for (const methodName of this.scanner.getAllMethodNames(prototype)) {
       const method = (instance as Record<string, unknown>)[methodName];
       if (typeof method !== 'function') continue;
@@ -54,11 +69,21 @@ export class KafkaExplorer implements OnModuleInit {
         continue;
       }
       const invoke = method.bind(instance) as (event: unknown, context: EventContext) => unknown;
-      this.registry.register(
-        defineEventHandler(id, options, invoke, this.options, (handler, eventName) =>
-          this.topics.topicsForHandler(handler, eventName),
-        ),
-      );
+      found.push({ id, options, invoke });
     }
+    return found;
   }
+}
+
+interface DiscoveredHandler {
+  id: string;
+  options: EventHandlerOptions;
+  invoke: (event: unknown, context: EventContext) => unknown;
+}
+
+/** 1 for a handler whose pattern starts with a wildcard and has no topics of its own, else 0. */
+function leadingWildcard({ options }: DiscoveredHandler): number {
+  return !options.topics?.length && typeof options.eventName === 'string' && options.eventName.startsWith('*')
+    ? 1
+    : 0;
 }

@@ -10,3 +10,5 @@ export * from './event-too-large.error';
 export * from './invalid-event.error';
 export * from './kafka-testing.error';
 export * from './event-validation.error';
+export * from './unknown-replay-handler.error';
+export * from './dead-letter-replay.error';

@@ -117,6 +117,7 @@ function groupDetails(group: ConsumerGroupStatus): Details {
     state: group.state,
     topics: group.topics,
     ...(group.missingTopics.length ? { missingTopics: group.missingTopics } : {}),
+    ...(group.redelivery?.off ? { redelivery: `off: ${group.redelivery.off}` } : {}),
     ...(group.lastError && !HEALTHY_GROUP_STATES.has(group.state) ? { error: group.lastError } : {}),
   };
 }

@@ -22,4 +22,15 @@ export interface ConsumerGroupStatus {
   handled: number;
   skipped: number;
   parked: number;
+  /** With deadLetter.replay: the group's redelivery route and what came through it (counted apart from the above). */
+  redelivery?: {
+    topic: string;
+    /** Subscribed: replayed records reach their handlers. */
+    on: boolean;
+    /** Why the route is off. */
+    off?: string;
+    handled: number;
+    skipped: number;
+    parked: number;
+  };
 }

@@ -13,7 +13,7 @@ import { compileEventPattern } from '../routing/event-pattern';
 import { EventRouter } from '../routing/event-router';
 import { createEventContext } from './event-context.factory';
 import type {
-  DeadLetterEntry,
+  TestDeadLetter,
   EmitOptions,
   EmitResult,
   HandlerTestOutcome,
@@ -138,7 +138,7 @@ export class KafkaTestHarness implements OnApplicationBootstrap {
   }
 
   /** Records the app parked in the dead-letter topic, in the order it wrote them. */
-  deadLetters(): DeadLetterEntry[] {
+  deadLetters(): TestDeadLetter[] {
     return this.recorder.writes.filter(isDeadLetter).map(toDeadLetter);
   }
 
@@ -210,7 +210,7 @@ function toPublished<TPayload>(write: RecordedWrite): PublishedEvent<TPayload> {
   };
 }
 
-function toDeadLetter(write: RecordedWrite): DeadLetterEntry {
+function toDeadLetter(write: RecordedWrite): TestDeadLetter {
   const h = write.headers;
   const issues = parseIssues(h[DeadLetterHeaders.VALIDATION_ISSUES]);
   return {

@@ -80,7 +80,7 @@ export interface PublishedEvent<TPayload = unknown> {
 }
 
 /** A record the app parked, decoded: the original event and the dlq-* headers. */
-export interface DeadLetterEntry {
+export interface TestDeadLetter {
   reason: DeadLetterReason;
   /** Class.method, or the routed handlers joined by commas for a record that is not an event. */
   handler: string;

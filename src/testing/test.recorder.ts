@@ -37,6 +37,7 @@ export class TestRecorder {
           groupConsumer: (options, events) =>
             this.consumer(options.groupId, client.groupConsumer(options, events)),
           admin: () => client.admin(),
+          topicReader: (options) => client.topicReader(options),
         };
       },
     };

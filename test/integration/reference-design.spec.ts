@@ -256,6 +256,18 @@ describe('the reference design examples, as written, on a real broker', () => {
     expect(callsFor(spies.allOrders, orderId)).toEqual([]);
   });
 
+  it('delivers order.status_changed, on the derived fsm.order, to the order.*, *.status_changed and * handlers', async () => {
+    const orderId = uniqueName('order');
+    await producer.send('order.status_changed', { orderId });
+    for (const spy of [spies.allOrders, spies.statusChanges, spies.everything]) {
+      await waitFor(
+        () => callsFor(spy, orderId).length > 0,
+        'each matching handler to see the status change',
+      );
+      expect(callsFor(spy, orderId)[0].context.topic).toBe('fsm.order');
+    }
+  });
+
   it('delivers custom.event on my-custom-topic to the handler given that topic', async () => {
     const orderId = uniqueName('order');
     await producer.send('custom.event', { orderId }, { topic: 'my-custom-topic' });
@@ -316,12 +328,15 @@ describe('the reference design examples, as written, with KAFKA_ENABLED=false', 
     expect(registry.getHandlers().length).toBe(17);
     expect([...registry.getHandler('OrdersEventHandler.handleCreated')!.topics]).toEqual(['fsm.order']);
     expect([...registry.getHandler('MockingExample.handleTestEvent')!.topics]).toEqual(['fsm.test']);
+    // A leading `*` hears the mapped topics and those derived for the app's other handlers.
     expect([...registry.getHandler('PatternExamples.statusChanges')!.topics].sort()).toEqual([
       'fsm.assignments',
       'fsm.contracts',
       'fsm.execution',
+      'fsm.order',
       'fsm.projects',
       'fsm.scheduling',
+      'fsm.test',
     ]);
   });
 

@@ -2,6 +2,8 @@ import type { AdminClient } from '../admin-client.port';
 import type { GroupConsumer, GroupConsumerEvents, GroupConsumerOptions } from '../group-consumer.port';
 import type { KafkaClient, KafkaClientFactory, KafkaConnectionConfig } from '../kafka-client.port';
 import type { RecordWriter } from '../record-writer.port';
+import type { TopicReader, TopicReaderOptions } from '../topic-reader.port';
+import { InMemoryTopicReader } from './in-memory.topic-reader';
 import { InMemoryAdminClient } from './in-memory.admin-client';
 import { InMemoryCluster } from './in-memory.cluster';
 import { InMemoryGroupConsumer } from './in-memory.group-consumer';
@@ -22,6 +24,7 @@ export class InMemoryClientFactory implements KafkaClientFactory {
       groupConsumer: (options: GroupConsumerOptions, events: GroupConsumerEvents): GroupConsumer =>
         new InMemoryGroupConsumer(cluster, options, events),
       admin: (): AdminClient => new InMemoryAdminClient(cluster),
+      topicReader: (options: TopicReaderOptions): TopicReader => new InMemoryTopicReader(cluster, options),
     };
   }
 }

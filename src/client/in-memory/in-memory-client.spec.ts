@@ -135,4 +135,20 @@ describe('InMemoryClientFactory', () => {
     await Promise.all([first.disconnect(), second.disconnect()]);
     expect(assigned).toEqual([2, 1, 1]);
   });
+
+  it('reads a topic from the committed offsets up to fixed ends, and records progress', async () => {
+    cluster.createTopic('dlq', 1);
+    await write('dlq', ['a', 'b', 'c']);
+    const client = factory.create(config);
+    await client.admin().setCommittedOffsets('replay', 'dlq', [{ partition: 0, offset: '1' }]);
+    const read: string[] = [];
+    await client
+      .topicReader({ groupId: 'replay', topic: 'dlq', until: [{ partition: 0, offset: '2' }] })
+      .read(async (batch) => {
+        for (const record of batch.records) read.push(record.value!.toString());
+        await batch.commit(batch.records[batch.records.length - 1].offset);
+      });
+    expect(read).toEqual(['b']);
+    expect(await client.admin().committedOffsets('replay', 'dlq')).toEqual([{ partition: 0, offset: '2' }]);
+  });
 });

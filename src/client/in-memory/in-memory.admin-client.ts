@@ -39,6 +39,15 @@ export class InMemoryAdminClient implements AdminClient {
     }));
   }
 
+  async setCommittedOffsets(
+    groupId: string,
+    topic: string,
+    offsets: readonly { partition: number; offset: string }[],
+  ): Promise<void> {
+    for (const { partition, offset } of offsets)
+      this.cluster.commit(groupId, topic, partition, Number(offset));
+  }
+
   async disconnect(): Promise<void> {}
 
   private each<T>(topic: string, map: (partition: number) => T): T[] {

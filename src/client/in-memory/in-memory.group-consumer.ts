@@ -132,14 +132,14 @@ export class InMemoryGroupConsumer implements GroupConsumer, InMemoryMember {
   private assign(): void {
     if (this.options.autoCommit) this.commitResolved();
     this.uncommitted.clear();
-    const { groupId, fromBeginning } = this.options;
+    const { groupId, fromBeginning, fromBeginningTopics = [] } = this.options;
     this.generation = this.cluster.generation(groupId);
     this.assigned = this.cluster.assignment(groupId, this).map(({ topic, partition }) => ({
       topic,
       partition,
       position:
         this.cluster.committed(groupId, topic, partition) ??
-        (fromBeginning ? 0 : this.cluster.endOffset(topic, partition)),
+        (fromBeginning || fromBeginningTopics.includes(topic) ? 0 : this.cluster.endOffset(topic, partition)),
     }));
     this.events.joined(this.assigned.length);
     this.events.fetched();

@@ -4,9 +4,11 @@ import type { AdminClient } from '../admin-client.port';
 import type { GroupConsumer, GroupConsumerEvents, GroupConsumerOptions } from '../group-consumer.port';
 import type { KafkaClient, KafkaClientFactory, KafkaConnectionConfig } from '../kafka-client.port';
 import type { RecordWriter, RecordWriterOptions } from '../record-writer.port';
+import type { TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import { KafkajsAdminClient } from './kafkajs.admin-client';
 import { KafkajsGroupConsumer } from './kafkajs.group-consumer';
 import { KafkajsRecordWriter } from './kafkajs.record-writer';
+import { KafkajsTopicReader } from './kafkajs.topic-reader';
 import { kafkajsLogCreator } from './kafkajs-log.bridge';
 
 /** Hooks on the kafkajs objects the adapter makes, e.g. to count requests through kafkajs' instrumentation. */
@@ -43,6 +45,7 @@ export class KafkajsClientFactory implements KafkaClientFactory {
       groupConsumer: (options: GroupConsumerOptions, events: GroupConsumerEvents): GroupConsumer =>
         new KafkajsGroupConsumer(kafka, options, events, consumer),
       admin: (): AdminClient => new KafkajsAdminClient(kafka),
+      topicReader: (options: TopicReaderOptions): TopicReader => new KafkajsTopicReader(kafka, options),
     };
   }
 }

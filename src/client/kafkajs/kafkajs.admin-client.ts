@@ -43,6 +43,14 @@ export class KafkajsAdminClient implements AdminClient {
     return (entry?.partitions ?? []).map(({ partition, offset }) => ({ partition, offset }));
   }
 
+  async setCommittedOffsets(
+    groupId: string,
+    topic: string,
+    offsets: readonly { partition: number; offset: string }[],
+  ): Promise<void> {
+    await clientCall(() => this.admin.setOffsets({ groupId, topic, partitions: [...offsets] }));
+  }
+
   disconnect(): Promise<void> {
     return clientCall(() => this.admin.disconnect());
   }

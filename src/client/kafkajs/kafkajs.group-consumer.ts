@@ -26,7 +26,9 @@ export class KafkajsGroupConsumer implements GroupConsumer {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: options.maxWaitTimeMs,
     });
-    this.topics = options.topics.map((topic) => ({ topic }));
+    this.topics = [...new Set([...options.topics, ...(options.fromBeginningTopics ?? [])])].map((topic) => ({
+      topic,
+    }));
     const { GROUP_JOIN, FETCH, CRASH, REBALANCING, STOP } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, ({ payload }) =>
       events.joined(Object.values(payload.memberAssignment).reduce((n, p) => n + p.length, 0)),
@@ -43,7 +45,10 @@ export class KafkajsGroupConsumer implements GroupConsumer {
       this.options;
     await clientCall(async () => {
       await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [...topics], fromBeginning });
+      const always = new Set(this.options.fromBeginningTopics ?? []);
+      const rest = topics.filter((topic) => !always.has(topic));
+      if (rest.length > 0) await this.consumer.subscribe({ topics: rest, fromBeginning });
+      if (always.size > 0) await this.consumer.subscribe({ topics: [...always], fromBeginning: true });
       await this.consumer.run({
         autoCommit,
         autoCommitInterval: autoCommitIntervalMs,

@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Kafka, KafkaMessage, logLevel, Message } from 'kafkajs';
-import { PartitionAssigner } from '../../../src/client/kafkajs/partition-assigner';
+import { PartitionAssigner, PartitionedMessages } from '../../../src/client/kafkajs/partition-assigner';
+
+/** How long the harness keeps re-sending through a broker outage before it gives up. */
+const OUTAGE_BUDGET_MS = 120_000;
+/** Between re-sends of failed requests: a retry's pause, not a wait for something to happen. */
+const RESEND_PAUSE_MS = 500;
 import { KafkaProducerService } from '../../../src';
 import { uniqueName, untilQuiet, waitFor } from '../../support/kafka';
 import { startTestApp } from '../../support/kafka-app';
@@ -53,12 +58,32 @@ export async function produce(
   );
   try {
     for (let i = 0; i < messages.length; i += batchSize) {
-      const groups = await partitions.assign(
-        messages
-          .slice(i, i + batchSize)
-          .map(({ key, value, headers }) => ({ topic, key: key ?? null, value, headers })),
-      );
-      await Promise.all(groups.map((g) => producer.send({ topic, acks: -1, messages: g.messages })));
+      const records = messages
+        .slice(i, i + batchSize)
+        .map(({ key, value, headers }) => ({ topic, key: key ?? null, value, headers }));
+      // kafkajs' own retry budget can run out while a broker restarts on a busy machine: the requests that
+      // failed (and only those) go again until the outage budget is spent. A request that failed after the
+      // broker wrote it comes back as a duplicate, never as a loss.
+      const deadline = Date.now() + OUTAGE_BUDGET_MS;
+      let pending: PartitionedMessages[] | undefined;
+      for (;;) {
+        try {
+          pending ??= await partitions.assign(records);
+          const results = await Promise.allSettled(
+            pending.map((g) => producer.send({ topic, acks: -1, messages: g.messages })),
+          );
+          const failed = results.flatMap((r, n) =>
+            r.status === 'rejected' ? [{ r, group: pending![n] }] : [],
+          );
+          if (failed.length === 0) break;
+          pending = failed.map((f) => f.group);
+          if (Date.now() > deadline) throw (failed[0].r as PromiseRejectedResult).reason;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          partitions.invalidate(topic);
+        }
+        await new Promise((resolve) => setTimeout(resolve, RESEND_PAUSE_MS));
+      }
       await onProgress?.(Math.min(i + batchSize, messages.length));
     }
   } finally {

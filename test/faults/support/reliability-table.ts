@@ -22,6 +22,7 @@ export const SCENARIOS = [
   'poison-no-handler',
   'poison-unknown-domain',
   'dlq-down',
+  'replay',
 ] as const;
 
 /** A row of docs/reliability.json: a scenario's figures and the run that measured them. */

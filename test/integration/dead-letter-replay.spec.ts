@@ -1,0 +1,173 @@
+import { INestApplicationContext, Injectable } from '@nestjs/common';
+import {
+  DeadLetterReplayHeaders,
+  DeadLetterService,
+  EventContext,
+  EventHandler,
+  KafkaConsumerService,
+  KafkaProducerService,
+} from '../../src';
+import { uniqueName, untilQuiet, waitFor } from '../support/kafka';
+import { startTestApp, waitForGroups } from '../support/kafka-app';
+
+interface Shipment {
+  id: string;
+  key: string;
+  seq: number;
+}
+
+const GROUP = 'replay-it-shipping';
+const OTHER_GROUP = 'replay-it-audit';
+
+/** Fails while `broken` says so: the handler that gets "fixed". */
+const broken = { ids: new Set<string>(), all: (id: string) => Number(id.split('-')[1]) % 5 === 0 };
+let fixed = false;
+const labelCalls: { id: string; seq: number; key: string; topic: string; replayCount?: string }[] = [];
+const notifyCalls: string[] = [];
+const auditCalls: string[] = [];
+
+@Injectable()
+class ShippingHandlers {
+  @EventHandler({ eventName: 'shipping.*', groupId: GROUP, fromBeginning: true })
+  label(event: Shipment, context: EventContext): void {
+    if (broken.ids.has(event.id) || (!fixed && broken.all(event.id))) {
+      throw new Error(`label printer jammed for ${event.id}`);
+    }
+    labelCalls.push({
+      id: event.id,
+      seq: event.seq,
+      key: event.key,
+      topic: context.topic,
+      replayCount: context.headers[DeadLetterReplayHeaders.COUNT],
+    });
+  }
+
+  @EventHandler({ eventName: 'shipping.*', groupId: GROUP, fromBeginning: true })
+  notify(event: Shipment): void {
+    notifyCalls.push(event.id);
+  }
+}
+
+@Injectable()
+class AuditHandlers {
+  @EventHandler({ eventName: 'shipping.*', groupId: OTHER_GROUP, fromBeginning: true })
+  record(event: Shipment): void {
+    auditCalls.push(event.id);
+  }
+}
+
+const count = (list: readonly string[], id: string) => list.filter((x) => x === id).length;
+
+describe('DeadLetterService.replay', () => {
+  let app: INestApplicationContext;
+  let dlq: DeadLetterService;
+  let producer: KafkaProducerService;
+  const topic = uniqueName('shipping');
+  const dlqTopic = uniqueName('dlq');
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      providers: [ShippingHandlers, AuditHandlers],
+      kafka: {
+        topics: { shipping: topic },
+        dlqTopic,
+        createTopics: { numPartitions: 3 },
+        deadLetter: { replay: true },
+        retry: { attempts: 1 },
+      },
+    });
+    await waitForGroups(app);
+    dlq = app.get(DeadLetterService);
+    producer = app.get(KafkaProducerService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('redelivers each parked event once, to the fixed handler only, in key order; a second run replays none', async () => {
+    const events: Shipment[] = [];
+    for (let seq = 0; seq < 300; seq++) events.push({ id: `s-${seq}`, key: `k${seq % 10}`, seq });
+    await producer.sendBatch(
+      events.map((e) => ({ eventName: 'shipping.label.requested', payload: e, options: { key: e.key } })),
+    );
+    const failing = events.filter((e) => broken.all(e.id)).map((e) => e.id);
+    await untilQuiet(() => notifyCalls, { expected: 300, what: 'notify calls' });
+    await untilQuiet(() => auditCalls, { expected: 300, what: 'audit calls' });
+    await waitFor(
+      async () => (await dlq.list({ group: GROUP }, { limit: 1000 })).length === failing.length,
+      'the failures to be parked',
+    );
+
+    fixed = true;
+    const first = await dlq.replay({ group: GROUP });
+    expect(first).toMatchObject({ matched: 60, replayed: 60, skipped: {}, dryRun: false });
+
+    const labelled = await untilQuiet(() => labelCalls, { expected: 300, what: 'label calls' });
+    // Each parked event handled once by the fixed handler, as if read from its own topic...
+    for (const id of failing) expect(labelled.filter((c) => c.id === id)).toHaveLength(1);
+    const replayed = labelled.filter((c) => c.replayCount === '1');
+    expect(replayed.map((c) => c.id).sort()).toEqual([...failing].sort());
+    expect(new Set(replayed.map((c) => c.topic))).toEqual(new Set([topic]));
+    // ...in the order of its key,
+    for (const key of new Set(replayed.map((c) => c.key))) {
+      const seqs = replayed.filter((c) => c.key === key).map((c) => c.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+    // and never again by the group's other handler, nor by another group on the topic.
+    expect(notifyCalls).toHaveLength(300);
+    expect(auditCalls).toHaveLength(300);
+    for (const id of failing) expect([count(notifyCalls, id), count(auditCalls, id)]).toEqual([1, 1]);
+
+    const second = await dlq.replay({ group: GROUP });
+    expect(second).toMatchObject({ matched: 0, replayed: 0 });
+    await untilQuiet(() => labelCalls, { expected: 300, what: 'no further label calls' });
+    expect(labelCalls).toHaveLength(300);
+
+    const status = app.get(KafkaConsumerService).get(GROUP)!;
+    expect(status.redelivery).toMatchObject({ on: true, handled: 60, parked: 0 });
+  });
+
+  it('parks a record that fails again with dlq-replay-count 1, leaves it to the next run, and stops at the limit', async () => {
+    broken.ids.add('p-1');
+    broken.ids.add('p-2');
+    const sent = await producer.send('shipping.parcel.lost', { id: 'p-1', key: 'kp', seq: 0 }, { key: 'kp' });
+    await producer.send('shipping.parcel.lost', { id: 'p-2', key: 'kp', seq: 1 }, { key: 'kp' });
+    const filter = { event: 'shipping.parcel.*' };
+    await waitFor(async () => (await dlq.list(filter)).length === 2, 'p-1 and p-2 to be parked');
+
+    const atStart = (await dlq.list({}, { limit: 10_000 })).length;
+    // At 1 record/s, p-1 fails again and is parked again while the run still paces p-2.
+    const run = await dlq.replay(filter, { rate: 1 });
+    expect(run).toMatchObject({ scanned: atStart, matched: 2, replayed: 2 });
+    await waitFor(async () => (await dlq.list(filter)).length === 4, 'p-1 and p-2 to be parked again');
+    const again = (await dlq.list(filter)).slice(2);
+    expect(again.map((e) => [e.eventName, e.replayCount])).toEqual([
+      ['shipping.parcel.lost', 1],
+      ['shipping.parcel.lost', 1],
+    ]);
+    expect(again[0]).toMatchObject({ eventId: sent.eventId, originalTopic: topic });
+    expect(again[0].headers[DeadLetterReplayHeaders.FROM_TOPIC]).toBe(dlqTopic);
+
+    const limited = await dlq.replay(filter, { maxReplays: 1 });
+    expect(limited).toMatchObject({ matched: 2, replayed: 0, skipped: { 'replay-limit': 2 } });
+    expect(notifyCalls.filter((id) => id === 'p-1')).toHaveLength(1);
+  });
+
+  it('counts without writing in a dry run', async () => {
+    broken.ids.add('d-1');
+    await producer.send('shipping.dry.run', { id: 'd-1', key: 'kd', seq: 0 }, { key: 'kd' });
+    const filter = { event: 'shipping.dry.*' };
+    await waitFor(async () => (await dlq.list(filter)).length === 1, 'd-1 to be parked');
+    broken.ids.delete('d-1');
+
+    const before = labelCalls.length;
+    expect(await dlq.replay(filter, { dryRun: true })).toMatchObject({ replayed: 1, dryRun: true });
+    expect(await dlq.replay(filter, { dryRun: true })).toMatchObject({ replayed: 1, dryRun: true });
+    await untilQuiet(() => labelCalls, { expected: before, what: 'no label call from a dry run' });
+    expect(labelCalls.length).toBe(before);
+    // Nothing remembered either: the real run still replays it.
+    expect(await dlq.replay(filter)).toMatchObject({ replayed: 1 });
+    await waitFor(() => labelCalls.some((c) => c.id === 'd-1'), 'd-1 to be replayed');
+  });
+});
