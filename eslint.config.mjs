@@ -11,11 +11,12 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   ['src/cli'],
   ['src/index.ts'],
+  ['src/testing'],
   ['src/kafka.module.ts'],
   ['src/kafka-module-definition.ts', 'src/kafka.orchestrator.ts'],
   ['src/discovery', 'src/health', 'src/decorators'],
   ['src/consumer', 'src/producer', 'src/dead-letter', 'src/admin'],
-  ['src/routing', 'src/config', 'src/context'],
+  ['src/routing', 'src/config', 'src/context', 'src/validation'],
   ['src/client'],
   ['src/errors', 'src/interfaces', 'src/kafka.constants.ts', 'src/kafka.messages.ts'],
 ];

@@ -18,6 +18,8 @@ const config: Config = {
         '<rootDir>/src/**/*.spec.ts',
         '<rootDir>/broker/**/*.spec.ts',
         '<rootDir>/test/reference/**/*.spec.ts',
+        // KafkaTestingModule's specs on the in-memory transport; the integration project runs them on the broker.
+        '<rootDir>/test/testing/**/*.spec.ts',
       ],
     },
     {
@@ -25,7 +27,9 @@ const config: Config = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
+      testMatch: ['<rootDir>/test/integration/**/*.spec.ts', '<rootDir>/test/testing/**/*.spec.ts'],
+      // KAFKA_TEST_TRANSPORT=kafka: the test/testing specs run on the broker, unchanged.
+      setupFiles: ['<rootDir>/test/setup/kafka-test-transport.ts'],
       // One broker for the whole run: started once before the first integration test, stopped after the last.
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

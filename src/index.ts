@@ -25,6 +25,9 @@ export type * from './interfaces/consumer-group-status.interface';
 export type * from './interfaces/kafka-connection-options.interface';
 export type * from './interfaces/retry-options.interface';
 export type * from './interfaces/send-options.interface';
+export type * from './interfaces/event-schema.interface';
+export type { StandardSchemaV1 } from './interfaces/standard-schema.interface';
+export type { EventHandlerDecorator, HandlerEvent } from './decorators/event-handler.decorator';
 export type { DeadLetterReason } from './interfaces/dead-letter.interface';
 export type * from './interfaces/dead-letter-replay.interface';
 export type * from './config/kafka-module-options.interface';
@@ -41,3 +44,12 @@ export type * from './client/group-consumer.port';
 export type * from './client/admin-client.port';
 export type * from './client/topic-reader.port';
 export type * from './interfaces/kafka-record.interface';
+export { InMemoryClientFactory } from './client/in-memory/in-memory-client.factory';
+export { InMemoryCluster } from './client/in-memory/in-memory.cluster';
+export type { InMemoryClusterOptions, InMemoryMember } from './client/in-memory/in-memory.cluster';
+
+// Testing: KafkaModule's drop-in for Test.createTestingModule, its harness, and a context for unit tests.
+export { KafkaTestingModule } from './testing/kafka-testing.module';
+export { KafkaTestHarness } from './testing/kafka-test.harness';
+export { createEventContext } from './testing/event-context.factory';
+export type * from './testing/kafka-testing.interfaces';

@@ -53,6 +53,8 @@ export const DeadLetterHeaders = {
   EVENT_NAME: 'dlq-event-name',
   CORRELATION_ID: 'dlq-correlation-id',
   ATTEMPTS: 'dlq-attempts',
+  /** With reason `validation`: the schema's issues as JSON, `[{ "path": "items.0.sku", "message": "..." }]`. */
+  VALIDATION_ISSUES: 'dlq-validation-issues',
 } as const;
 
 /** Headers of a record replayed from the DLQ (and of a record parked again from it). */

@@ -68,3 +68,16 @@ export function loggable(text: string, max = 300): string {
   const clean = text.replace(CONTROL_ALL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
+
+export const testingNotInitialised = (method: string): string =>
+  `KafkaTestHarness.${method}() was called before the testing module was initialised, so no handler is ` +
+  `registered and no consumer runs. Call \`await moduleRef.init()\` (or \`app.init()\`) after compile().`;
+
+export const testingDisabled = (method: string): string =>
+  `KafkaTestHarness.${method}() cannot deliver events: Kafka is disabled (enabled: false or KAFKA_ENABLED=false) ` +
+  `with transport 'kafka'. Use transport 'memory' (the default), or enable Kafka.`;
+
+export const emitTimedOut = (eventName: string, timeoutMs: number, waiting: readonly string[]): string =>
+  `emit("${eventName}") timed out after ${timeoutMs} ms waiting for ${waiting.join('; ')}. A handler may ` +
+  `still be running or retrying: raise emit's timeoutMs, lower the handler's timeoutMs or retry attempts, or ` +
+  `keep retryDelays: 'skip' in KafkaTestingModule.`;

@@ -149,6 +149,8 @@ export interface KafkaModuleOptions {
   handlerTimeoutMs?: number;
   /** How long shutdown waits for handlers in flight before it leaves their records uncommitted. Default 30000. */
   shutdownTimeoutMs?: number;
+  /** @internal KafkaTestingModule's `retryDelays: 'skip'`: handlers retry at once, without backoff. */
+  skipRetryWaits?: boolean;
 }
 
 /** Options after environment, defaults and validation: what the services read. */
@@ -178,4 +180,6 @@ export interface ResolvedKafkaOptions {
   nonRetryable?: NonRetryableErrors;
   handlerTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** @internal */
+  skipRetryWaits?: boolean;
 }

@@ -105,6 +105,7 @@ export function resolveKafkaOptions(
     nonRetryable: explicit.nonRetryable,
     handlerTimeoutMs: nonNegative(explicit.handlerTimeoutMs ?? 300_000, 'handlerTimeoutMs'),
     shutdownTimeoutMs: positive(explicit.shutdownTimeoutMs ?? 30_000, 'shutdownTimeoutMs'),
+    skipRetryWaits: explicit.skipRetryWaits === true,
   };
 
   if (resolved.sasl) validateSasl(resolved.sasl, explicit.sasl === undefined);

@@ -50,9 +50,13 @@ function mergeRetryPolicy(
   };
 }
 
-/** Errors that no retry can fix: NonRetryableError (and subclasses), validation errors, unparseable records. */
+/**
+ * Errors that no retry can fix: NonRetryableError (and subclasses), validation errors (and the arrays
+ * validators such as class-validator's validateOrReject reject with), unparseable records.
+ */
 function isNonRetryableByDefault(error: unknown): boolean {
   if (error instanceof NonRetryableError || error instanceof EventParseError) return true;
+  if (Array.isArray(error)) return true;
   return error instanceof Error && error.name === 'ValidationError';
 }
 

@@ -5,6 +5,7 @@ import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
 import { EventHeaders } from '../kafka.constants';
 import { decodeHeaders, eventNameFromBody, headerText, parseEventBody } from '../routing/event-record.parser';
 import { EventRouter } from '../routing/event-router';
+import { asValidationError } from '../validation/validation-issues';
 import { HandlerInvoker, HandlerOutcome, RecordContext } from './handler-invoker';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
 
@@ -106,10 +107,12 @@ export class EventDispatcher {
       const outcome = outcomes[i];
       if (outcome.status === 'abandoned') return 'abandoned';
       if (outcome.status === 'failed') {
+        // A schema's refusal, or a validator's array thrown by the handler, is parked as `validation`.
+        const invalid = asValidationError(outcome.error, handlers[i].id);
         (failures ??= []).push(
           this.failure(batch, record, {
-            reason: 'handler-error',
-            error: outcome.error,
+            reason: invalid ? 'validation' : 'handler-error',
+            error: invalid ?? outcome.error,
             handler: handlers[i].id,
             eventName,
             attempts: outcome.attempts,

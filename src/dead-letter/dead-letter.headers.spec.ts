@@ -1,4 +1,5 @@
 import { HEADER_OVERHEAD_BYTES, headersSize } from '../client/record-size';
+import { EventValidationError } from '../errors/event-validation.error';
 import type { DeadLetterFailure } from '../interfaces/dead-letter.interface';
 import { DeadLetterHeaders } from '../kafka.constants';
 import { buildDeadLetterHeaders, DeadLetterHeaderLimits, truncateUtf8 } from './dead-letter.headers';
@@ -34,9 +35,21 @@ const errorWithStack = (bytes: number, unit = 'x'): Error => {
 };
 
 describe('buildDeadLetterHeaders', () => {
+  it('adds the issues of a validation failure as JSON', () => {
+    const error = new EventValidationError('Orders.created', [{ path: 'total', message: 'Expected number' }]);
+    const headers = buildDeadLetterHeaders(failure({ reason: 'validation', error }), limits());
+    expect(headers[DeadLetterHeaders.REASON]).toBe('validation');
+    expect(headers[DeadLetterHeaders.ERROR_NAME]).toBe('EventValidationError');
+    expect(JSON.parse(headers[DeadLetterHeaders.VALIDATION_ISSUES])).toEqual([
+      { path: 'total', message: 'Expected number' },
+    ]);
+  });
+
   it('writes every dlq-* header, numbers in decimal and the failure time in ISO 8601', () => {
     const headers = buildDeadLetterHeaders(failure(), limits());
-    expect(Object.keys(headers).sort()).toEqual(Object.values(DeadLetterHeaders).sort());
+    // Every header but the validation issues, which only a validation failure has (tested below).
+    const always = Object.values(DeadLetterHeaders).filter((h) => h !== DeadLetterHeaders.VALIDATION_ISSUES);
+    expect(Object.keys(headers).sort()).toEqual(always.sort());
     expect(headers).toMatchObject({
       [DeadLetterHeaders.ORIGINAL_TOPIC]: 'fsm.projects',
       [DeadLetterHeaders.ORIGINAL_PARTITION]: '2',

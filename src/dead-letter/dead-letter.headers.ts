@@ -1,6 +1,8 @@
 import { HEADER_OVERHEAD_BYTES, headersSize } from '../client/record-size';
 import type { DeadLetterFailure } from '../interfaces/dead-letter.interface';
+import { EventValidationError } from '../errors/event-validation.error';
 import { DeadLetterHeaders } from '../kafka.constants';
+import { validationIssuesHeader } from '../validation/validation-issues';
 
 export interface DeadLetterHeaderLimits {
   includeStack: boolean;
@@ -10,6 +12,7 @@ export interface DeadLetterHeaderLimits {
 }
 
 const MAX_MESSAGE_BYTES = 4096;
+const MAX_ISSUES_BYTES = 4096;
 const TRUNCATED = '... [truncated]';
 
 /**
@@ -37,6 +40,9 @@ export function buildDeadLetterHeaders(
   };
   if (failure.eventName) headers[DeadLetterHeaders.EVENT_NAME] = failure.eventName;
   if (failure.correlationId) headers[DeadLetterHeaders.CORRELATION_ID] = failure.correlationId;
+  if (error instanceof EventValidationError) {
+    headers[DeadLetterHeaders.VALIDATION_ISSUES] = validationIssuesHeader(error.issues, MAX_ISSUES_BYTES);
+  }
   if (limits.includeStack && error.stack) {
     const room = Math.min(
       limits.maxStackBytes,

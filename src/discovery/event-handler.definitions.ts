@@ -4,14 +4,16 @@ import { nonNegative, positive } from '../config/setting-validators';
 import { EventHandlerDefinitionError } from '../errors/event-handler-definition.error';
 import type { EventContext } from '../interfaces/event-context.interface';
 import type { EventHandlerOptions } from '../interfaces/event-handler-options.interface';
+import type { ResolvedRetryPolicy } from '../interfaces/retry-options.interface';
 import { conflictingGroupOption } from '../kafka.messages';
 import type { ConsumerGroupDefinition, EventHandlerDefinition } from '../routing/event-handler.definition';
 import { compileEventPattern } from '../routing/event-pattern';
+import { validatingInvoke } from '../validation/event-schema.validator';
 
 /** The module options a handler's own options fall back on. */
 export type HandlerDefaults = Pick<
   ResolvedKafkaOptions,
-  'clientId' | 'consumer' | 'retry' | 'handlerTimeoutMs' | 'nonRetryable'
+  'clientId' | 'consumer' | 'retry' | 'handlerTimeoutMs' | 'nonRetryable' | 'skipRetryWaits'
 >;
 
 /**
@@ -44,10 +46,13 @@ export function defineEventHandler(
       options.keyConcurrency ?? defaults.consumer.keyConcurrency,
       `@EventHandler ${id} keyConcurrency`,
     ),
-    retry: resolveRetryPolicy(options.retry, defaults.retry, `@EventHandler ${id} retry`),
+    retry: withoutWaits(
+      resolveRetryPolicy(options.retry, defaults.retry, `@EventHandler ${id} retry`),
+      defaults.skipRetryWaits === true,
+    ),
     timeoutMs: nonNegative(options.timeoutMs ?? defaults.handlerTimeoutMs, `@EventHandler ${id} timeoutMs`),
     isNonRetryable: nonRetryablePredicate(defaults.nonRetryable, options.nonRetryable),
-    invoke,
+    invoke: options.schema !== undefined ? validatingInvoke(id, options.schema, invoke) : invoke,
   };
 }
 
@@ -85,4 +90,12 @@ export function buildConsumerGroups(handlers: readonly EventHandlerDefinition[])
       keyConcurrency: members[0].keyConcurrency,
     };
   });
+}
+
+/**
+ * KafkaTestingModule's `retryDelays: 'skip'`: every delay is 0, so a retry starts as soon as the attempt
+ * before it failed (the invoker's lease wait of 0 ms returns at once). Never set outside the testing module.
+ */
+function withoutWaits(policy: ResolvedRetryPolicy, skip: boolean): ResolvedRetryPolicy {
+  return skip ? { ...policy, initialMs: 0, maxMs: 0, jitter: false } : policy;
 }

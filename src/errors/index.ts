@@ -9,6 +9,8 @@ export * from './handler-timeout.error';
 export * from './non-retryable.error';
 export * from './event-too-large.error';
 export * from './invalid-event.error';
+export * from './kafka-testing.error';
+export * from './event-validation.error';
 export * from './unknown-replay-handler.error';
 export * from './dead-letter-replay.error';
 export * from './kafka-client-unavailable.error';

@@ -1,7 +1,8 @@
 import type { ConsumedRecord } from './kafka-record.interface';
 import type { PartitionLease } from './partition-lease.interface';
 
-export type DeadLetterReason = 'handler-error' | 'empty-value' | 'invalid-json' | 'missing-event-name';
+export type DeadLetterReason =
+  'handler-error' | 'validation' | 'empty-value' | 'invalid-json' | 'missing-event-name';
 
 /** Why and where one record failed for one handler (or for every handler, when it could not be routed). */
 export interface DeadLetterFailure {

@@ -1,3 +1,4 @@
+import type { EventSchema } from './event-schema.interface';
 import type { NonRetryableErrors } from './retry-options.interface';
 import type { RetryOptions } from './retry-options.interface';
 
@@ -25,4 +26,10 @@ export interface EventHandlerOptions {
    * `consumer.keyConcurrency` (default 1: one record at a time). Handlers sharing a group must agree.
    */
   keyConcurrency?: number;
+  /**
+   * Checked before the handler runs: a Standard Schema validator (zod, valibot, arktype, ...) or a
+   * class-validator DTO class (needs class-validator and class-transformer). The handler gets the schema's
+   * output; an event that fails it is parked at once, reason `validation`, issues in `dlq-validation-issues`.
+   */
+  schema?: EventSchema;
 }

@@ -6,6 +6,7 @@ import { TopicResolver } from '../config/topic.resolver';
 import { currentCorrelationId } from '../context/event-context.storage';
 import { KafkaProducerNotReadyError } from '../errors/kafka-producer-not-ready.error';
 import { KafkaSendError } from '../errors/kafka-send.error';
+import type { EventPayload } from '../interfaces/event-schema.interface';
 import type { BatchEvent, SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';
 import { KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
 import { producerNotReady, sendFailed } from '../kafka.messages';
@@ -45,10 +46,13 @@ export class KafkaProducerService {
     return this.writer.isConnected;
   }
 
-  /** Sends one event and resolves with where the broker wrote it. */
-  async send<TPayload = unknown>(
-    eventName: string,
-    payload: TPayload,
+  /**
+   * Sends one event and resolves with where the broker wrote it. With the event in KafkaEventMap (declaration
+   * merging), the payload is checked against its type.
+   */
+  async send<const TName extends string>(
+    eventName: TName,
+    payload: EventPayload<TName>,
     options: SendEventOptions = {},
   ): Promise<SentEventMetadata> {
     const event = buildEventRecord(eventName, payload, options, this.settings);
