@@ -3,6 +3,8 @@ import type { Config } from 'jest';
 const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 // The reference design imports the module as '@/common/kafka'; its examples run unchanged against src/.
 const moduleNameMapper = { '^@/common/kafka$': '<rootDir>/src/index.ts' };
+// Jest's node environment, plus: a process warning caused by src/ or kafkajs fails the test (users would see it).
+const testEnvironment = '<rootDir>/test/setup/warning-gate.environment.ts';
 
 const config: Config = {
   // Integration tests wait on a real broker; each wait inside a test has its own, shorter deadline.
@@ -10,7 +12,7 @@ const config: Config = {
   projects: [
     {
       displayName: 'unit',
-      testEnvironment: 'node',
+      testEnvironment,
       transform,
       moduleNameMapper,
       // No broker: specs beside the code they test, and the reference design's own test recipes (run as written).
@@ -18,11 +20,12 @@ const config: Config = {
         '<rootDir>/src/**/*.spec.ts',
         '<rootDir>/broker/**/*.spec.ts',
         '<rootDir>/test/reference/**/*.spec.ts',
+        '<rootDir>/test/setup/**/*.spec.ts',
       ],
     },
     {
       displayName: 'integration',
-      testEnvironment: 'node',
+      testEnvironment,
       transform,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
@@ -32,7 +35,7 @@ const config: Config = {
     },
     {
       displayName: 'faults',
-      testEnvironment: 'node',
+      testEnvironment,
       transform,
       moduleNameMapper,
       // Each fault test starts, stops and kills its own brokers; never the one named by KAFKA_BROKERS.
@@ -42,7 +45,7 @@ const config: Config = {
     },
     {
       displayName: 'security',
-      testEnvironment: 'node',
+      testEnvironment,
       transform,
       moduleNameMapper,
       // Starts its own broker that enforces SASL, TLS and ACLs; never the one named by KAFKA_BROKERS.
