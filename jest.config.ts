@@ -21,6 +21,7 @@ const config: Config = {
         '<rootDir>/broker/**/*.spec.ts',
         '<rootDir>/test/reference/**/*.spec.ts',
         '<rootDir>/test/setup/**/*.spec.ts',
+        '<rootDir>/test/readme/**/*.spec.ts',
       ],
     },
     {
