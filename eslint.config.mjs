@@ -35,7 +35,7 @@ const zones = LAYERS.flatMap((layer, level) =>
 );
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.kafka/', 'bench/results/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '.kafka/', 'bench/results/', '.cache/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

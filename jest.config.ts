@@ -3,6 +3,8 @@ import type { Config } from 'jest';
 const transform: Config['transform'] = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 // The reference design imports the module as '@/common/kafka'; its examples run unchanged against src/.
 const moduleNameMapper = { '^@/common/kafka$': '<rootDir>/src/index.ts' };
+// Jest's node environment, plus: a process warning caused by src/ or kafkajs fails the test (users would see it).
+const testEnvironment = '<rootDir>/test/setup/warning-gate.environment.ts';
 
 const config: Config = {
   // Integration tests wait on a real broker; each wait inside a test has its own, shorter deadline.
@@ -10,7 +12,7 @@ const config: Config = {
   projects: [
     {
       displayName: 'unit',
-      testEnvironment: 'node',
+      testEnvironment,
       transform,
       moduleNameMapper,
       // No broker: specs beside the code they test, and the reference design's own test recipes (run as written).
@@ -20,11 +22,13 @@ const config: Config = {
         '<rootDir>/test/reference/**/*.spec.ts',
         // KafkaTestingModule's specs on the in-memory transport; the integration project runs them on the broker.
         '<rootDir>/test/testing/**/*.spec.ts',
+        '<rootDir>/test/setup/**/*.spec.ts',
+        '<rootDir>/test/readme/**/*.spec.ts',
       ],
     },
     {
       displayName: 'integration',
-      testEnvironment: 'node',
+      testEnvironment,
       transform,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts', '<rootDir>/test/testing/**/*.spec.ts'],
@@ -36,7 +40,7 @@ const config: Config = {
     },
     {
       displayName: 'faults',
-      testEnvironment: 'node',
+      testEnvironment,
       transform,
       moduleNameMapper,
       // Each fault test starts, stops and kills its own brokers; never the one named by KAFKA_BROKERS.
@@ -46,7 +50,7 @@ const config: Config = {
     },
     {
       displayName: 'security',
-      testEnvironment: 'node',
+      testEnvironment,
       transform,
       moduleNameMapper,
       // Starts its own broker that enforces SASL, TLS and ACLs; never the one named by KAFKA_BROKERS.

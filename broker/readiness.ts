@@ -1,4 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { patchKafkajsRequestQueue } from '../src/client/kafkajs/kafkajs-request-queue.patch';
+
+// The launcher runs in processes that may never load the library (jest's global setup): fix kafkajs here too.
+patchKafkajsRequestQueue();
 
 export interface ReadinessOptions {
   brokers: string[];

@@ -328,7 +328,7 @@ describe('the reference design examples, as written, with KAFKA_ENABLED=false', 
     expect(registry.getHandlers().length).toBe(17);
     expect([...registry.getHandler('OrdersEventHandler.handleCreated')!.topics]).toEqual(['fsm.order']);
     expect([...registry.getHandler('MockingExample.handleTestEvent')!.topics]).toEqual(['fsm.test']);
-    // A leading `*` hears the mapped topics and those derived for the app's other handlers.
+    // `*.status_changed`: every mapped topic, and those derived for the app's other handlers (order.*, test.*).
     expect([...registry.getHandler('PatternExamples.statusChanges')!.topics].sort()).toEqual([
       'fsm.assignments',
       'fsm.contracts',

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { patchKafkajsRequestQueue } from '../../src/client/kafkajs/kafkajs-request-queue.patch';
+
+// The tests' own kafkajs clients get the library's fix too, as an app's do when it shares the library's kafkajs:
+// a spec that never loads the library (broker-roundtrip) otherwise meets kafkajs' negative timer on Node 24.
+patchKafkajsRequestQueue();
 
 /** Bootstrap servers of the broker the integration global setup started or was given. */
 export function testBrokers(): string[] {
