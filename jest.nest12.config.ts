@@ -35,7 +35,8 @@ const config: Config = {
         '<rootDir>/test/compat/nest12.spec.ts',
         '<rootDir>/test/reference/**/*.spec.ts',
         '<rootDir>/test/readme/**/*.spec.ts',
-        // Testing kit (KafkaTestingModule): add its broker-free specs here.
+        // The testing kit (KafkaTestingModule), on its in-memory transport.
+        '<rootDir>/test/testing/**/*.spec.ts',
       ],
     },
     {
