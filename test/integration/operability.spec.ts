@@ -233,6 +233,9 @@ describe('liveness and readiness against the real broker', () => {
       onRefused(): void {}
     }
     const ttl = 2000;
+    // Before the app starts: the consumer's failures begin during startup, and liveness must not go down sooner
+    // than the TTL after the first of them.
+    const startedAt = Date.now();
     app = await startTestApp({
       providers: [RefusedHandler],
       kafka: {
@@ -243,7 +246,6 @@ describe('liveness and readiness against the real broker', () => {
       },
     });
     const health = app.get(KafkaHealthIndicator);
-    const startedAt = Date.now();
     await waitFor(
       () => statusOf(health.isAlive(), 'kafka-liveness') === 'down',
       'liveness down',
