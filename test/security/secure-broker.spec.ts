@@ -282,7 +282,9 @@ describe('secured broker', () => {
   it.each(refused)(
     'refuses %s with a readable reason: health down, send fails, nothing consumed',
     async (_name, reason, connection) => {
-      const { app } = await secureApp(connection());
+      // send() waits for the producer's own verdict: kafkajs retries a refused TLS handshake for several seconds
+      // before it gives its reason, longer than readyTimeoutMs' default (5 s, which reports "not connected").
+      const { app } = await secureApp({ ...connection(), producer: { readyTimeoutMs: 45_000 } });
       const health = await app.get(KafkaHealthIndicator).isHealthy('kafka');
       expect(health.kafka.status).toBe('down');
       // kafkajs retries a failed TLS handshake like any connection error, so within the health check's
