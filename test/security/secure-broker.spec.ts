@@ -121,13 +121,13 @@ describe('secured broker', () => {
       providers: [SecureHandlers],
       logger,
       kafka: {
-        ...connection,
         topics: { sec: topic },
         dlqTopic,
         createTopics: { numPartitions: 1 },
         connectionTimeout: 2000,
         healthCheckTimeout: 6000,
-        producer: { retries: 1, maxRetryTimeMs: 1000 },
+        ...connection,
+        producer: { retries: 1, maxRetryTimeMs: 1000, ...connection.producer },
       },
     });
     apps.push(app);
