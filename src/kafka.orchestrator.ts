@@ -6,6 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { KafkaAdminService } from './admin/kafka-admin.service';
+import { Backoff } from './config/backoff';
 import { describeKafkaError } from './client/kafka-client.error';
 import type { KafkaClient } from './client/kafka-client.port';
 import type { RecordWriter } from './client/record-writer.port';
@@ -19,8 +20,6 @@ import { KAFKA_CLIENT, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from './kafka.consta
 import { kafkaDisabled, missingTopics } from './kafka.messages';
 import { KafkaProducerService } from './producer/kafka-producer.service';
 
-const RETRY_MS = { first: 1000, max: 30_000 };
-
 /**
  * Lifecycle: at application bootstrap, starts checking (or creating) the topics, connecting the producer and
  * starting one consumer per group in the background: startup (and `app.listen()`) never waits on the broker.
@@ -31,7 +30,12 @@ const RETRY_MS = { first: 1000, max: 30_000 };
 export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new ThrottledLogger(new Logger('KafkaModule'));
   private retryTimer?: NodeJS.Timeout;
-  private retryDelay = RETRY_MS.first;
+  private readonly retryBackoff = new Backoff({
+    initialMs: 1000,
+    maxMs: 30_000,
+    multiplier: 2,
+    jitter: false,
+  });
   private closed = false;
   private startingUp?: Promise<void>;
   private firstAttempt: Promise<void> = Promise.resolve();
@@ -83,6 +87,7 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   private async startUp(): Promise<void> {
     if (this.closed) return;
     let retry = false;
+    let wait: number | undefined;
     try {
       const missing = await this.admin.ensureTopics([
         this.options.dlqTopic,
@@ -109,19 +114,18 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       }
     } catch (error) {
       const reason = describeKafkaError(error);
+      wait = this.retryBackoff.next();
       this.logger.warn(
-        `Kafka at ${this.options.brokers.join(',')} is not reachable (${reason}); retrying in ${this.retryDelay} ms`,
+        `Kafka at ${this.options.brokers.join(',')} is not reachable (${reason}); retrying in ${wait} ms`,
       );
       retry = true;
     }
-    if (retry) this.scheduleRetry();
-    else this.retryDelay = RETRY_MS.first;
+    if (retry) this.scheduleRetry(wait ?? this.retryBackoff.next());
+    else this.retryBackoff.reset();
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(wait: number): void {
     if (this.closed) return;
-    const wait = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, RETRY_MS.max);
     this.retryTimer = setTimeout(() => {
       this.startingUp = this.startUp();
     }, wait);
