@@ -16,6 +16,7 @@ const LAYERS = [
   ['src/kafka-module-definition.ts', 'src/kafka.orchestrator.ts'],
   ['src/discovery', 'src/health', 'src/decorators'],
   ['src/consumer', 'src/producer', 'src/dead-letter', 'src/admin'],
+  ['src/telemetry'],
   ['src/routing', 'src/config', 'src/context', 'src/validation'],
   ['src/client'],
   ['src/errors', 'src/interfaces', 'src/kafka.constants.ts', 'src/kafka.messages.ts'],
