@@ -1,6 +1,6 @@
 import { ScenarioId } from './bench.types';
 
-export const SCENARIOS: readonly ScenarioId[] = ['produce', 'consume', 'routing', 'io', 'e2e'];
+export const SCENARIOS: readonly ScenarioId[] = ['produce', 'consume', 'routing', 'io', 'e2e', 'replay'];
 
 export interface BenchConfig {
   mode: 'quick' | 'full';
@@ -9,11 +9,14 @@ export interface BenchConfig {
   partitions: number;
   /** Records written and read back, unmeasured, before the first scenario. */
   brokerWarmupRecords: number;
-  produce: { events: number; capMs: number; concurrencies: number[]; batchSize: number };
+  /** inFlight: calls of batchSize events each in flight at once, for every batched API (raw and library). */
+  produce: { events: number; capMs: number; concurrencies: number[]; batchSize: number; inFlight: number };
   consume: { events: number; capMs: number };
   routing: { events: number; capMs: number };
   io: { events: number; capMs: number; handlerDelayMs: number };
   e2e: { ratePerSec: number; durationMs: number; warmupMs: number };
+  /** Parked records replayed (or copied) per run. */
+  replay: { records: number; capMs: number };
   /** Scenarios to run; a partial run writes its timestamped JSON only (no latest.json, no docs). */
   only: ScenarioId[];
   /** Also run each library workload once more under --cpu-prof and summarise where its time goes. */
@@ -31,11 +34,12 @@ const FULL: Omit<BenchConfig, 'only' | 'profile'> = {
   recordBytes: 512,
   partitions: 6,
   brokerWarmupRecords: 100_000,
-  produce: { events: 200_000, capMs: 5_000, concurrencies: [1, 100, 1000], batchSize: 1000 },
+  produce: { events: 200_000, capMs: 5_000, concurrencies: [1, 100, 1000], batchSize: 1000, inFlight: 8 },
   consume: { events: 500_000, capMs: 30_000 },
   routing: { events: 200_000, capMs: 20_000 },
   io: { events: 3_000, capMs: 30_000, handlerDelayMs: 5 },
   e2e: { ratePerSec: 1000, durationMs: 30_000, warmupMs: 2_000 },
+  replay: { records: 50_000, capMs: 60_000 },
 };
 
 /** Quick mode: the whole run, broker start included, in under 3 minutes on 2 cores. */
@@ -45,15 +49,16 @@ const QUICK: Omit<BenchConfig, 'only' | 'profile'> = {
   recordBytes: 512,
   partitions: 6,
   brokerWarmupRecords: 30_000,
-  produce: { events: 50_000, capMs: 2_500, concurrencies: [1, 100, 1000], batchSize: 1000 },
+  produce: { events: 50_000, capMs: 2_500, concurrencies: [1, 100, 1000], batchSize: 1000, inFlight: 8 },
   consume: { events: 100_000, capMs: 8_000 },
   routing: { events: 50_000, capMs: 6_000 },
   io: { events: 300, capMs: 10_000, handlerDelayMs: 5 },
   e2e: { ratePerSec: 1000, durationMs: 5_000, warmupMs: 1_000 },
+  replay: { records: 10_000, capMs: 20_000 },
 };
 
 export const USAGE =
-  'npm run bench [-- --quick] [--rounds=N] [--only=produce,consume,routing,io,e2e] [--profile] | [-- --report-only]';
+  'npm run bench [-- --quick] [--rounds=N] [--only=produce,consume,routing,io,e2e,replay] [--profile] | [-- --report-only]';
 
 export function parseBenchArgs(argv: readonly string[]): BenchConfig {
   let base = FULL;

@@ -3,6 +3,7 @@ import { consumeScenario } from './consume.scenario';
 import { e2eScenario } from './e2e.scenario';
 import { ioScenario } from './io.scenario';
 import { produceScenario } from './produce.scenario';
+import { replayScenario } from './replay.scenario';
 import { routingScenario } from './routing.scenario';
 import { ScenarioPlan } from './scenario.plan';
 
@@ -14,6 +15,7 @@ export function benchPlan(config: BenchConfig): ScenarioPlan[] {
     routingScenario(config),
     ioScenario(config),
     e2eScenario(config),
+    replayScenario(config),
   ];
   return all.filter((s) => config.only.includes(s.id));
 }

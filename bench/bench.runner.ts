@@ -69,7 +69,7 @@ function describe(m: Measurement): string {
   ];
   if (m.latency)
     parts.unshift(`p50 ${m.latency.p50Ms} ms, p99 ${m.latency.p99Ms} ms, max ${m.latency.maxMs} ms`);
-  if (m.requests) {
+  if (m.requests && Object.keys(m.requests).length > 0) {
     const top = Object.entries(m.requests)
       .sort((a, b) => b[1] - a[1])
       .slice(0, 4)

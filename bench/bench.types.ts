@@ -1,8 +1,12 @@
 /** Shapes shared by the bench's parent process, its workers and its reports. */
 
-export type ScenarioId = 'produce' | 'consume' | 'routing' | 'io' | 'e2e';
+export type ScenarioId = 'produce' | 'consume' | 'routing' | 'io' | 'e2e' | 'replay';
 
-export type SystemFamily = 'kafkajs' | 'nest' | 'library' | 'java';
+/** `confluent`: @confluentinc/kafka-javascript used raw; `libraryConfluent`: this library on that client. */
+export type SystemFamily = 'kafkajs' | 'confluent' | 'nest' | 'library' | 'libraryConfluent' | 'java';
+
+/** The client behind a library workload (module option `client`). */
+export type BenchClient = 'kafkajs' | 'confluent';
 
 /** What a worker process runs: one system on one scenario, once. */
 export type WorkloadKind =
@@ -10,13 +14,18 @@ export type WorkloadKind =
   | 'kafkajs.sendBatch'
   | 'nest.emit'
   | 'library.send'
+  | 'library.sendBatch'
+  | 'confluent.send'
   | 'kafkajs.eachMessage'
   | 'kafkajs.eachBatch'
   | 'nest.eventPattern'
   | 'library.eventHandler'
+  | 'confluent.eachBatch'
   | 'kafkajs.e2e'
   | 'nest.e2e'
-  | 'library.e2e';
+  | 'library.e2e'
+  | 'library.replay'
+  | 'kafkajs.replayCopy';
 
 /** Which handlers a library consumer registers (consume, routing and I/O scenarios). */
 export type LibraryHandlerSet = 'trivial' | 'routing-1' | 'routing-50' | 'io-sequential' | 'io-concurrent';
@@ -32,8 +41,18 @@ export interface WorkerTask {
   events: number;
   /** Produce: callers of the send API at the same time. */
   concurrency?: number;
-  /** kafkajs.sendBatch: events per call. */
+  /** Batched APIs (kafkajs and confluent raw, library sendBatch): events per call. */
   batchSize?: number;
+  /** Batched APIs: calls in flight at once. */
+  inFlight?: number;
+  /** Raw clients: whether their records carry the library's five headers (default true). */
+  headers?: boolean;
+  /** Library workloads: the client behind the library (default kafkajs). */
+  client?: BenchClient;
+  /** Replay: the consumer group the parked records name (whose redelivery topic receives them). */
+  replayGroup?: string;
+  /** Replay, raw copy: the topic the records are copied to. */
+  copyTopic?: string;
   /** The measurement stops after this long even if not all events went through (reported as capped). */
   capMs: number;
   recordBytes: number;
@@ -127,10 +146,23 @@ export interface Ratios {
   keyedConcurrencySpeedup: number | null;
   routingCost50: number | null;
   e2eP99Ms: number | null;
+  /** Issue 15: library sendBatch on the faster client ÷ raw kafkajs sendBatch, both with the library's headers. */
+  produceVsKafkajsSendBatch: number | null;
+  /** Issue 15: library e2e p99 ÷ raw kafkajs e2e p99 at the same rate, same run. */
+  e2eP99VsKafkajs: number | null;
+  /** Issue 15: the second client's package name (null when it is not installed). */
+  secondClient: string | null;
+  produceVsSecondClientRaw: number | null;
+  consumeVsSecondClientRaw: number | null;
+  /** Issue 12: DeadLetterService.replay ÷ a raw kafkajs copy of the same parked records. */
+  replayVsKafkajsCopy: number | null;
 }
 
+/** Ratios that are numbers (every key but secondClient). */
+export type GoalKey = Exclude<keyof Ratios, 'secondClient'>;
+
 export interface GoalResult {
-  ratio: keyof Ratios;
+  ratio: GoalKey;
   goal: string;
   target: string;
   value: number | null;
@@ -159,6 +191,8 @@ export interface MachineInfo {
   os: string;
   node: string;
   kafkajs: string;
+  /** @confluentinc/kafka-javascript's version, or null when it is not installed. */
+  confluent?: string | null;
   nestMicroservices: string;
   broker: { mode: string; version: string; brokers: string[] };
   java: string;

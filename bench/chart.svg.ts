@@ -2,15 +2,19 @@ import { ScenarioSummary, SystemFamily } from './bench.types';
 
 const COLORS: Record<SystemFamily, string> = {
   kafkajs: '#4e79a7',
+  confluent: '#76b7b2',
   nest: '#e15759',
   library: '#59a14f',
+  libraryConfluent: '#b07aa1',
   java: '#f28e2b',
 };
 const LEGEND: Record<SystemFamily, string> = {
   kafkajs: 'raw kafkajs',
+  confluent: 'raw confluent',
   nest: "Nest's Kafka transport",
-  library: 'this library',
-  java: 'Kafka Java tools (ceiling)',
+  library: 'library on kafkajs',
+  libraryConfluent: 'library on confluent',
+  java: 'Java tools (ceiling)',
 };
 
 const WIDTH = 960;
@@ -64,8 +68,8 @@ export function throughputChart(scenarios: ScenarioSummary[], subtitle: string):
   }
   const legend = (Object.keys(COLORS) as SystemFamily[]).map(
     (family, i) =>
-      `<rect x="${12 + i * 215}" y="${y}" width="12" height="12" fill="${COLORS[family]}"/>` +
-      `<text x="${30 + i * 215}" y="${y + 11}" font-size="12">${escape(LEGEND[family])}</text>`,
+      `<rect x="${12 + i * 155}" y="${y}" width="12" height="12" fill="${COLORS[family]}"/>` +
+      `<text x="${30 + i * 155}" y="${y + 11}" font-size="12">${escape(LEGEND[family])}</text>`,
   );
   const height = y + 30;
   return [

@@ -1,11 +1,19 @@
 import { BenchConfig } from './bench.config';
-import { BenchEvents } from './event.payload';
+import { BenchEvents, benchKey, benchPayload } from './event.payload';
 import { count, librarySystem, nodeSystem, prefilledTopic, ScenarioPlan, SystemPlan } from './scenario.plan';
+import { secondClientVersion } from './second.client';
 
 export function consumeScenario(config: BenchConfig): ScenarioPlan {
   const { events, capMs } = config.consume;
+  const confluent = secondClientVersion() !== undefined;
   const source = prefilledTopic('consume', events, () => BenchEvents.consumed);
+  // The same bodies and keys without headers, for the raw clients' headerless variant.
+  const bare = prefilledTopic('consume-headerless', events, undefined, (seq) => ({
+    key: benchKey(seq),
+    value: JSON.stringify(benchPayload(BenchEvents.consumed, seq, config.recordBytes)),
+  }));
   const fromSource = async () => ({ topic: source.topic, events, capMs });
+  const fromBare = async () => ({ topic: bare.topic, events, capMs });
   const javaConsumer: SystemPlan = {
     id: 'java.consumer',
     family: 'java',
@@ -15,14 +23,36 @@ export function consumeScenario(config: BenchConfig): ScenarioPlan {
       return context.java.consumerPerformance(context.brokers, source.topic, events, group);
     },
   };
+  const rawBatch = (family: 'kafkajs' | 'confluent') => [
+    nodeSystem(
+      'consume',
+      `${family}.eachBatch`,
+      family,
+      `${family} eachBatch`,
+      `${family}.eachBatch`,
+      fromSource,
+    ),
+    nodeSystem(
+      'consume',
+      `${family}.eachBatch.headerless`,
+      family,
+      `${family} eachBatch, no headers`,
+      `${family}.eachBatch`,
+      fromBare,
+    ),
+  ];
   return {
     id: 'consume',
     title: 'Consume',
     description:
       `A topic pre-filled with ${count(events)} events (${config.partitions} partitions, the library's headers ` +
-      `and JSON body); each run is a new consumer group reading from the beginning until a trivial handler ` +
-      `has seen all (or ${capMs / 1000} s passed). Throughput counts from the first event handled.`,
-    prepare: (context, log) => source.prepare(context, log),
+      `and JSON body; "no headers" rows read a second topic with the same keys and bodies and no headers); ` +
+      `each run is a new consumer group reading from the beginning until a trivial handler has seen all (or ` +
+      `${capMs / 1000} s passed). Throughput counts from the first event handled.`,
+    prepare: async (context, log) => {
+      await source.prepare(context, log);
+      await bare.prepare(context, log);
+    },
     systems: [
       nodeSystem(
         'consume',
@@ -32,14 +62,8 @@ export function consumeScenario(config: BenchConfig): ScenarioPlan {
         'kafkajs.eachMessage',
         fromSource,
       ),
-      nodeSystem(
-        'consume',
-        'kafkajs.eachBatch',
-        'kafkajs',
-        'kafkajs eachBatch',
-        'kafkajs.eachBatch',
-        fromSource,
-      ),
+      ...rawBatch('kafkajs'),
+      ...(confluent ? rawBatch('confluent') : []),
       nodeSystem(
         'consume',
         'nest.eventPattern',
@@ -51,12 +75,25 @@ export function consumeScenario(config: BenchConfig): ScenarioPlan {
       librarySystem(
         'consume',
         'library.eventHandler',
-        'library @EventHandler',
+        'library @EventHandler, kafkajs',
         'trivial',
         source,
         { events, capMs },
         true,
       ),
+      ...(confluent
+        ? [
+            librarySystem(
+              'consume',
+              'library.eventHandler.confluent',
+              'library @EventHandler, confluent',
+              'trivial',
+              source,
+              { events, capMs, client: 'confluent' },
+              true,
+            ),
+          ]
+        : []),
       javaConsumer,
     ],
   };

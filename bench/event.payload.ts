@@ -64,18 +64,27 @@ export function routingEventName(seq: number): string {
   return seq % 2 === 0 ? `routing.e${k}.created` : `routing.w${k}.item.updated`;
 }
 
+/**
+ * The five headers this library puts on every record, with their values as it writes them (a fresh event id,
+ * the correlation id equal to it for a root event). The raw baselines put them on their records too, so every
+ * system writes and reads the same bytes; their headerless variants leave them out.
+ */
+export function libraryHeaders(eventName: string, clientId: string): Record<string, string> {
+  const eventId = randomUUID();
+  return {
+    'event-name': eventName,
+    'event-id': eventId,
+    'correlation-id': eventId,
+    'content-type': 'application/json',
+    'client-id': clientId,
+  };
+}
+
 /** A record as this library writes it (its five headers and a JSON body), for pre-filled topics. */
 export function libraryShapedRecord(eventName: string, seq: number, recordBytes: number): Message {
-  const eventId = randomUUID();
   return {
     key: benchKey(seq),
     value: JSON.stringify(benchPayload(eventName, seq, recordBytes)),
-    headers: {
-      'event-name': eventName,
-      'event-id': eventId,
-      'correlation-id': eventId,
-      'content-type': 'application/json',
-      'client-id': 'bench-prefill',
-    },
+    headers: libraryHeaders(eventName, 'bench-prefill'),
   };
 }

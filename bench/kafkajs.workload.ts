@@ -1,10 +1,12 @@
 import { Kafka, logLevel, Message, Partitioners } from 'kafkajs';
 import { Measurement, WorkerTask } from './bench.types';
-import { BenchEvents, benchKey, benchPayload } from './event.payload';
+import { BenchEvents, benchKey, benchPayload, libraryHeaders } from './event.payload';
 import { RequestCounter } from './request.counter';
 import {
   ConsumeMeter,
   e2eCounts,
+  mark,
+  measured,
   LatencyMeter,
   PROBE_SEQ,
   probeLatch,
@@ -22,16 +24,30 @@ function kafka(task: WorkerTask): Kafka {
   return new Kafka({ clientId: task.runName, brokers: task.brokers, logLevel: logLevel.NOTHING });
 }
 
-function message(eventName: string, seq: number, recordBytes: number): Message {
-  return { key: benchKey(seq), value: JSON.stringify(benchPayload(eventName, seq, recordBytes)) };
+function message(eventName: string, seq: number, recordBytes: number, headers = false): Message {
+  const value = JSON.stringify(benchPayload(eventName, seq, recordBytes));
+  return headers
+    ? { key: benchKey(seq), value, headers: libraryHeaders(eventName, 'bench') }
+    : { key: benchKey(seq), value };
 }
 
+/**
+ * kafkajs.send: one record per call, kafkajs' default (non-idempotent) producer, as its README shows it.
+ * kafkajs.sendBatch: hand-batched the way a throughput-minded user writes it, on the library's terms: the
+ * idempotent producer (acks=all, one request in flight per broker, as the library's own writer), `batchSize`
+ * records per call and `inFlight` calls at once, with the library's five headers unless `headers` is false.
+ */
 export async function kafkajsProduce(task: WorkerTask, counter: RequestCounter): Promise<Measurement> {
+  const batched = task.kind === 'kafkajs.sendBatch';
   const producer = counter.watchProducer(
-    kafka(task).producer({ createPartitioner: Partitioners.DefaultPartitioner }),
+    kafka(task).producer(
+      batched
+        ? { createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 }
+        : { createPartitioner: Partitioners.DefaultPartitioner },
+    ),
   );
   await producer.connect();
-  const batched = task.kind === 'kafkajs.sendBatch';
+  const headers = task.headers ?? true;
   const send = batched
     ? (seq: number, count: number) =>
         producer.sendBatch({
@@ -40,7 +56,7 @@ export async function kafkajsProduce(task: WorkerTask, counter: RequestCounter):
             {
               topic: task.topic,
               messages: Array.from({ length: count }, (_, i) =>
-                message(BenchEvents.produced, seq + i, task.recordBytes),
+                message(BenchEvents.produced, seq + i, task.recordBytes, headers),
               ),
             },
           ],
@@ -52,7 +68,7 @@ export async function kafkajsProduce(task: WorkerTask, counter: RequestCounter):
           messages: [message(BenchEvents.produced, seq, task.recordBytes)],
         });
   const loop = {
-    concurrency: batched ? 1 : (task.concurrency ?? 1),
+    concurrency: batched ? (task.inFlight ?? 1) : (task.concurrency ?? 1),
     perCall: batched ? task.batchSize : 1,
     send,
   };
@@ -61,6 +77,54 @@ export async function kafkajsProduce(task: WorkerTask, counter: RequestCounter):
   counter.start();
   const result = await produceLoop({ ...loop, from: warmup, total: task.events, capMs: task.capMs });
   return { ...result, requests: counter.stop() };
+}
+
+/**
+ * Issue 12's baseline: a raw kafkajs copy of the parked records, as a throughput-minded user writes it. A
+ * consumer in a fresh group reads the DLQ topic up to the end offsets taken at the start, and each batch goes
+ * to the copy topic in one `send` (idempotent producer, acks=all) before its offsets are resolved. The window
+ * runs from the consumer's start (group join included, as in the library's replay) to the last record written.
+ */
+export async function kafkajsReplayCopy(task: WorkerTask, counter: RequestCounter): Promise<Measurement> {
+  const client = kafka(task);
+  const producer = counter.watchProducer(
+    client.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true }),
+  );
+  await producer.connect();
+  const admin = client.admin();
+  await admin.connect();
+  counter.start();
+  const start = mark();
+  const ends = new Map(
+    (await admin.fetchTopicOffsets(task.topic)).map((p) => [p.partition, BigInt(p.high)] as const),
+  );
+  await admin.disconnect();
+  const total = [...ends.values()].reduce((sum, end) => sum + Number(end), 0);
+  let copied = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const consumer = counter.watchConsumer(client.consumer({ groupId: task.runName }));
+  await consumer.connect();
+  await consumer.subscribe({ topics: [task.topic], fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      const end = ends.get(batch.partition) ?? 0n;
+      const records = batch.messages.filter((m) => BigInt(m.offset) < end);
+      if (records.length === 0) return;
+      await producer.send({
+        topic: task.copyTopic!,
+        acks: -1,
+        messages: records.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      });
+      resolveOffset(records[records.length - 1].offset);
+      await heartbeat();
+      copied += records.length;
+      if (copied >= total) done();
+    },
+  });
+  let capped = false;
+  await withDeadline(finished, task.capMs, 'the copy').catch(() => (capped = true));
+  return { ...measured(start, mark(), copied, capped), requests: counter.stop() };
 }
 
 export async function kafkajsConsume(task: WorkerTask, counter: RequestCounter): Promise<Measurement> {

@@ -2,6 +2,7 @@ import { INestApplicationContext, Injectable, Module, Type } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
+  DeadLetterService,
   EventHandler,
   EventHandlerOptions,
   KafkaClientFactory,
@@ -18,6 +19,8 @@ import { KafkaOrchestrator } from '../src/kafka.orchestrator';
 import {
   ConsumeMeter,
   e2eCounts,
+  mark,
+  measured,
   LatencyMeter,
   PROBE_SEQ,
   probeLatch,
@@ -34,7 +37,11 @@ function countingClientFactory(counter: RequestCounter): KafkaClientFactory {
   });
 }
 
-/** A Nest application context with KafkaModule.forRoot on the run's topic and the given handler providers. */
+/**
+ * A Nest application context with KafkaModule.forRoot on the run's topic and the given handler providers. On
+ * kafkajs the library's own client factory with its requests counted; on confluent the module option
+ * `client: 'confluent'` (no request counts: its requests are librdkafka's).
+ */
 async function startApp(
   task: WorkerTask,
   counter: RequestCounter,
@@ -49,7 +56,9 @@ async function startApp(
         dlqTopic: task.dlqTopic,
         topics: { bench: task.topic, [BenchEvents.routingDomain]: task.topic },
         createTopics: false,
-        clientFactory: countingClientFactory(counter),
+        ...(task.client === 'confluent'
+          ? { client: 'confluent' as const }
+          : { clientFactory: countingClientFactory(counter) }),
         ...extra,
       }),
     ],
@@ -93,21 +102,58 @@ function handlerProvider(
   return BenchHandlers;
 }
 
+/**
+ * library.send: `concurrency` callers of send(), each awaiting its event. library.sendBatch: sendBatch() of
+ * `batchSize` events, `inFlight` calls at once (as the raw clients' hand-batched baselines).
+ */
 export async function libraryProduce(task: WorkerTask, counter: RequestCounter): Promise<Measurement> {
   const app = await startApp(task, counter, []);
   const producer = app.get(KafkaProducerService);
-  const loop = {
-    concurrency: task.concurrency ?? 1,
-    send: (seq: number) =>
-      producer.send(BenchEvents.produced, benchPayload(BenchEvents.produced, seq, task.recordBytes), {
-        key: benchKey(seq),
-      }),
-  };
+  const event = (seq: number) => ({
+    eventName: BenchEvents.produced,
+    payload: benchPayload(BenchEvents.produced, seq, task.recordBytes),
+    options: { key: benchKey(seq) },
+  });
+  const loop =
+    task.kind === 'library.sendBatch'
+      ? {
+          concurrency: task.inFlight ?? 1,
+          perCall: task.batchSize,
+          send: (seq: number, count: number) =>
+            producer.sendBatch(Array.from({ length: count }, (_, i) => event(seq + i))),
+        }
+      : {
+          concurrency: task.concurrency ?? 1,
+          send: (seq: number) => {
+            const { eventName, payload, options } = event(seq);
+            return producer.send(eventName, payload, options);
+          },
+        };
   const warmup = warmupEvents(task);
   await produceLoop({ ...loop, from: 0, total: warmup, capMs: 60_000 });
   counter.start();
   const result = await produceLoop({ ...loop, from: warmup, total: task.events, capMs: task.capMs });
   return { ...result, requests: counter.stop() };
+}
+
+/**
+ * Issue 12: DeadLetterService.replay of every record parked by `replayGroup` in the run's DLQ topic (task.topic),
+ * through that group's redelivery topic. The window is the replay() call: it resolves once every record is
+ * written (and its progress committed); its reader's group join is inside, as in the raw copy.
+ */
+export async function libraryReplay(task: WorkerTask, counter: RequestCounter): Promise<Measurement> {
+  const app = await startApp({ ...task, dlqTopic: task.topic }, counter, []);
+  const service = app.get(DeadLetterService);
+  counter.start();
+  const start = mark();
+  const result = await service.replay({ group: task.replayGroup });
+  const end = mark();
+  if (result.replayed !== task.events) {
+    throw new Error(
+      `replay wrote ${result.replayed} of ${task.events} parked records: ${JSON.stringify(result)}`,
+    );
+  }
+  return { ...measured(start, end, result.replayed, false), requests: counter.stop() };
 }
 
 /** Event names the handlers of each set subscribe to. */

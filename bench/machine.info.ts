@@ -5,6 +5,7 @@ import { cpus, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { KafkaCluster } from '../broker';
 import { MachineInfo } from './bench.types';
+import { secondClientVersion } from './second.client';
 
 const ROOT = join(__dirname, '..');
 
@@ -73,6 +74,7 @@ export function machineInfo(
     os: `${type()} ${release()}`,
     node: process.version,
     kafkajs: packageVersion('kafkajs'),
+    confluent: secondClientVersion() ?? null,
     nestMicroservices: packageVersion('@nestjs/microservices'),
     broker: {
       mode: cluster.mode,

@@ -21,6 +21,7 @@ import { codeCommit, libraryState, machineInfo } from './machine.info';
 import { markdownReport } from './report.markdown';
 import { appendHistory, historyEntry } from './results.history';
 import { goalsOf, ratiosOf } from './results.summary';
+import { SECOND_CLIENT, secondClientVersion, SECOND_CLIENT_CACHE } from './second.client';
 import { BenchTopics } from './topics.admin';
 import { killWorkers } from './worker.process';
 
@@ -93,6 +94,13 @@ async function main(): Promise<number> {
   cluster = await startKafkaCluster({ log: (line) => log(`[broker] ${line}`) });
   const kafkaVersion = cluster.version ?? (process.env.KAFKA_VERSION?.trim() || DEFAULT_KAFKA_VERSION);
   log(`broker ${cluster.mode} ${cluster.version ?? ''} at ${cluster.brokers.join(',')}`);
+  const second = secondClientVersion();
+  log(
+    second
+      ? `second client ${SECOND_CLIENT} ${second}`
+      : `second client ${SECOND_CLIENT} is not installed (neither on NODE_PATH nor in ${SECOND_CLIENT_CACHE}): ` +
+          'its systems are left out and its ratios are null; docs/benchmarks.md says how to install it',
+  );
   const java = new JavaPerfTools(await resolveKafkaJars(kafkaVersion, (line) => log(`[jars] ${line}`)));
 
   const runId = startedAt.toISOString().replace(/[-:]/g, '').slice(0, 15);

@@ -18,6 +18,15 @@ const RATIO_DEFINITIONS: Record<keyof Ratios, string> = {
   keyedConcurrencySpeedup: 'I/O-bound handler: library concurrent ÷ library one record at a time',
   routingCost50: '1 − (50 handlers ÷ 1 handler): the fraction by which 50 handlers are slower',
   e2eP99Ms: 'library send → handler p99 at 1,000 events/s, ms (median of rounds)',
+  produceVsKafkajsSendBatch:
+    'library `sendBatch()` on the faster of its clients ÷ raw kafkajs `sendBatch()`, same batches, both with the five headers',
+  e2eP99VsKafkajs: 'library e2e p99 ÷ raw kafkajs e2e p99, 1,000 events/s, same run',
+  secondClient: 'the second client measured (null: not installed, its ratios null too)',
+  produceVsSecondClientRaw:
+    'library `sendBatch()` on confluent ÷ confluent `producer.send()` used raw, same batches',
+  consumeVsSecondClientRaw: 'library `@EventHandler` on confluent ÷ confluent `eachBatch` used raw',
+  replayVsKafkajsCopy:
+    '`DeadLetterService.replay()` ÷ a raw kafkajs copy of the same parked records (records/s)',
 };
 
 function n(value: number | undefined, digits = 0): string {
@@ -38,7 +47,7 @@ function runsCell(system: SystemSummary): string {
 /** Kafka requests per 1,000 events in the first measured run (kafkajs and the library count them). */
 function requestsCell(system: SystemSummary): string {
   const run = system.runs.find((r) => r.measurement?.requests)?.measurement;
-  if (!run?.requests || run.events === 0) return '—';
+  if (!run?.requests || run.events === 0 || Object.keys(run.requests).length === 0) return '—';
   return Object.entries(run.requests)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
@@ -54,6 +63,7 @@ function goalCell(goal: GoalResult): string {
 function goalValue(goal: GoalResult): string {
   if (goal.value === null) return '—';
   if (goal.ratio === 'e2eP99Ms') return `${n(goal.value, 1)} ms`;
+  if (goal.ratio === 'e2eP99VsKafkajs') return `${n(goal.value, 2)}×`;
   if (goal.ratio === 'routingCost50') return `${n(goal.value * 100, 1)}%`;
   return `${n(goal.value, 2)}×`;
 }
@@ -95,6 +105,22 @@ function evidence(goal: GoalResult, scenarios: ScenarioSummary[]): string {
     }
     case 'routingCost50':
       return `CPU per event: ${cpu('routing', 'library.handlers50')} µs with 50 handlers, ${cpu('routing', 'library.handlers1')} µs with 1`;
+    case 'produceVsKafkajsSendBatch':
+      return (
+        `events/s: library sendBatch ${rate('produce', 'library.sendBatch.kafkajs')} on kafkajs, ` +
+        `${rate('produce', 'library.sendBatch.confluent')} on confluent; raw kafkajs ${rate('produce', 'kafkajs.sendBatch')}`
+      );
+    case 'produceVsSecondClientRaw':
+      return `CPU per event: library ${cpu('produce', 'library.sendBatch.confluent')} µs, confluent raw ${cpu('produce', 'confluent.sendBatch')} µs`;
+    case 'consumeVsSecondClientRaw':
+      return `CPU per event: library ${cpu('consume', 'library.eventHandler.confluent')} µs, confluent raw ${cpu('consume', 'confluent.eachBatch')} µs`;
+    case 'e2eP99VsKafkajs': {
+      const raw = find(scenarios, 'e2e', 'kafkajs.e2e');
+      const lib = find(scenarios, 'e2e', 'library.e2e');
+      return `p99: library ${n(lib?.p99Ms?.median, 1)} ms, raw kafkajs ${n(raw?.p99Ms?.median, 1)} ms`;
+    }
+    default:
+      return '';
   }
 }
 
@@ -188,7 +214,14 @@ export function markdownReport(
       `(src/ hash \`${m.library.srcHash}\`). ` +
       'Raw figures: [`bench/results/latest.json`](../bench/results/latest.json); every run, for comparison: ' +
       '[`bench/results/history.jsonl`](../bench/results/history.jsonl). What the issue asks for: ' +
-      'issue 6, "Speed".',
+      'issue 6, "Speed"; issue 12, replay throughput; issue 15, the second client and produce on equal terms.',
+    '',
+    'The second client, `@confluentinc/kafka-javascript`, is an optional peer and not in `node_modules`. The ' +
+      'bench finds it through `NODE_PATH`, or else in `.cache/confluent/node_modules` (git-ignored): ' +
+      '`npm install --prefix .cache/confluent --no-save @confluentinc/kafka-javascript@^1.10.1` puts it there ' +
+      "(where no prebuilt binary downloads, it builds from source: Debian's `libzstd-dev libcurl4-openssl-dev " +
+      'libsasl2-dev liblz4-dev` and `CKJS_LINKING=dynamic`). Without it the bench says so in one line, runs ' +
+      'the rest, and its ratios are null.',
     '',
   ];
   if (m.library.changedDuringRun) {
@@ -208,9 +241,9 @@ export function markdownReport(
   lines.push(
     '## Machine',
     '',
-    '| cores | CPU | memory | OS | Node | Kafka broker | Java | kafkajs | @nestjs/microservices |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    `| ${m.cpus} | ${m.cpuModel} | ${m.memoryGb} GB | ${m.os} | ${m.node} | ${m.broker.version} (${m.broker.mode}, 1 node) | ${m.java} | ${m.kafkajs} | ${m.nestMicroservices} |`,
+    '| cores | CPU | memory | OS | Node | Kafka broker | Java | kafkajs | @confluentinc/kafka-javascript | @nestjs/microservices |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| ${m.cpus} | ${m.cpuModel} | ${m.memoryGb} GB | ${m.os} | ${m.node} | ${m.broker.version} (${m.broker.mode}, 1 node) | ${m.java} | ${m.kafkajs} | ${m.confluent ?? 'not installed'} | ${m.nestMicroservices} |`,
     '',
     '## Goals',
     '',

@@ -26,7 +26,14 @@ export interface HistoryEntry {
   wallSeconds: number;
   /** Load on a shared machine moves the figures: the highest 1-minute load average seen as a run started. */
   maxLoadAvg1m: number | null;
-  machine: { cpus: number; cpuModel: string; node: string; kafka: string; kafkajs: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    kafka: string;
+    kafkajs: string;
+    confluent?: string | null;
+  };
   ratios: Ratios;
   /** Each goal's verdict (null: not measured in this run). */
   goals: Partial<Record<keyof Ratios, boolean | null>>;
@@ -74,6 +81,7 @@ export function historyEntry(
       node: m.node,
       kafka: m.broker.version,
       kafkajs: m.kafkajs,
+      confluent: m.confluent ?? null,
     },
     ratios: results.ratios,
     goals: Object.fromEntries(results.goals.map((g) => [g.ratio, g.pass])),

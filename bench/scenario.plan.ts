@@ -1,5 +1,6 @@
 import { BenchConfig } from './bench.config';
 import {
+  BenchClient,
   LibraryHandlerSet,
   Measurement,
   ScenarioId,
@@ -7,6 +8,7 @@ import {
   WorkerTask,
   WorkloadKind,
 } from './bench.types';
+import { Message } from 'kafkajs';
 import { libraryShapedRecord } from './event.payload';
 import { JavaPerfTools } from './java.workload';
 import { BenchTopics } from './topics.admin';
@@ -86,8 +88,16 @@ export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** Consumer scenarios read one pre-filled topic; each run is a fresh consumer group from the beginning. */
-export function prefilledTopic(scenario: ScenarioId, events: number, eventName: (seq: number) => string) {
+/**
+ * Consumer scenarios read a pre-filled topic; each run is a fresh consumer group from the beginning. Records
+ * are library-shaped (`eventName`) unless `record` makes them.
+ */
+export function prefilledTopic(
+  scenario: string,
+  events: number,
+  eventName?: (seq: number) => string,
+  record?: (seq: number) => Message,
+) {
   let topic = '';
   return {
     get topic() {
@@ -96,8 +106,10 @@ export function prefilledTopic(scenario: ScenarioId, events: number, eventName: 
     async prepare(context: RunContext, log: (line: string) => void) {
       topic = await context.topics.create(context.topics.name(scenario));
       const startedAt = Date.now();
-      await context.topics.prefill(topic, events, (seq) =>
-        libraryShapedRecord(eventName(seq), seq, context.config.recordBytes),
+      await context.topics.prefill(
+        topic,
+        events,
+        record ?? ((seq) => libraryShapedRecord(eventName!(seq), seq, context.config.recordBytes)),
       );
       log(
         `pre-filled ${topic} with ${count(events)} events in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
@@ -112,13 +124,13 @@ export function librarySystem(
   label: string,
   handlers: LibraryHandlerSet,
   source: { topic: string },
-  limits: { events: number; capMs: number; handlerDelayMs?: number },
+  limits: { events: number; capMs: number; handlerDelayMs?: number; client?: BenchClient },
   profile = false,
 ): SystemPlan {
   return nodeSystem(
     scenario,
     id,
-    'library',
+    limits.client === 'confluent' ? 'libraryConfluent' : 'library',
     label,
     'library.eventHandler',
     async () => ({ topic: source.topic, handlers, ...limits }),

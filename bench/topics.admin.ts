@@ -30,7 +30,19 @@ export class BenchTopics {
   }
 
   async create(topic: string, partitions = this.partitions): Promise<string> {
-    await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    // Under load the wait for leaders can see a metadata answer that does not know the new topic yet
+    // ("does not host this topic-partition"); creating it again is a no-op that waits once more.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.admin.createTopics({
+          topics: [{ topic, numPartitions: partitions }],
+          waitForLeaders: true,
+        });
+        break;
+      } catch (error) {
+        if (attempt >= 5) throw error;
+      }
+    }
     this.created.push(topic);
     return topic;
   }

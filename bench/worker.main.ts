@@ -4,8 +4,9 @@
  */
 import 'reflect-metadata';
 import { Measurement, WorkerTask, WorkloadKind } from './bench.types';
-import { kafkajsConsume, kafkajsEndToEnd, kafkajsProduce } from './kafkajs.workload';
-import { libraryConsume, libraryEndToEnd, libraryProduce } from './library.workload';
+import { confluentConsume, confluentProduce } from './confluent.workload';
+import { kafkajsConsume, kafkajsEndToEnd, kafkajsProduce, kafkajsReplayCopy } from './kafkajs.workload';
+import { libraryConsume, libraryEndToEnd, libraryProduce, libraryReplay } from './library.workload';
 import { nestConsume, nestEndToEnd, nestProduce } from './nest.workload';
 import { RequestCounter } from './request.counter';
 
@@ -19,13 +20,18 @@ const workloads: Record<WorkloadKind, (task: WorkerTask, counter: RequestCounter
   'kafkajs.sendBatch': kafkajsProduce,
   'nest.emit': nestProduce,
   'library.send': libraryProduce,
+  'library.sendBatch': libraryProduce,
+  'confluent.send': confluentProduce,
   'kafkajs.eachMessage': kafkajsConsume,
   'kafkajs.eachBatch': kafkajsConsume,
   'nest.eventPattern': nestConsume,
   'library.eventHandler': libraryConsume,
+  'confluent.eachBatch': confluentConsume,
   'kafkajs.e2e': kafkajsEndToEnd,
   'nest.e2e': nestEndToEnd,
   'library.e2e': libraryEndToEnd,
+  'library.replay': libraryReplay,
+  'kafkajs.replayCopy': kafkajsReplayCopy,
 };
 
 function report(message: WorkerReport): void {

@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { WorkerTask } from './bench.types';
+import { workerNodePath } from './second.client';
 import type { WorkerReport } from './worker.main';
 
 const WORKER = join(__dirname, 'worker.main.ts');
@@ -19,7 +20,13 @@ export function runWorker(task: WorkerTask, options: WorkerOptions): Promise<Wor
   if (options.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   const child = fork(WORKER, [], {
     execArgv,
-    env: { ...process.env, BENCH_TASK: JSON.stringify(task), TS_NODE_TRANSPILE_ONLY: 'true' },
+    env: {
+      ...process.env,
+      BENCH_TASK: JSON.stringify(task),
+      TS_NODE_TRANSPILE_ONLY: 'true',
+      // The second client may live outside node_modules (.cache/confluent, where .ci/run installs it).
+      ...(workerNodePath() ? { NODE_PATH: workerNodePath() } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   live.add(child);

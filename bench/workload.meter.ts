@@ -236,7 +236,7 @@ export class LatencyMeter {
 
 /** Unmeasured events first: connections, metadata and JIT warm up as they would in a running service. */
 export function warmupEvents(task: WorkerTask): number {
-  return Math.max(200, task.concurrency ?? 1, task.batchSize ?? 1);
+  return Math.max(200, task.concurrency ?? 1, (task.batchSize ?? 1) * (task.inFlight ?? 1));
 }
 
 /** Sequence number of the probe event that tells a consumer is up before the paced stream starts. */
