@@ -57,12 +57,22 @@ function methodNotes(config: BenchConfig): string[] {
       'before their handlers run.',
     'End to end: a timer tops the sends up to the target rate every 5 ms (bursts of about 5 events); each ' +
       'send is not awaited before the next. Latency is from the send call to the handler, in one process.',
-    'Systems as configured by their own documentation: kafkajs with its defaults (a non-idempotent producer, ' +
-      'acks=-1 per send, `partitionsConsumedConcurrently` 1); Nest `ClientKafka` (producer-only) and a ' +
-      '`createMicroservice` Kafka transport with defaults; the library through `KafkaModule.forRoot` with its ' +
-      'defaults (docs/configuration.md) except where a scenario says otherwise. Java `ProducerPerformance` with ' +
-      '`acks=all` and its defaults (Kafka 4: `linger.ms` 5, idempotence on) and `ConsumerPerformance` with its ' +
-      'defaults; `-Xmx512M` like their scripts.',
+    'Systems as configured by their own documentation: kafkajs `producer.send()` per event with its defaults ' +
+      '(a non-idempotent producer, acks=-1 per send) and its consumer with `partitionsConsumedConcurrently` 1; ' +
+      'Nest `ClientKafka` (producer-only) and a `createMicroservice` Kafka transport with defaults; the library ' +
+      'through `KafkaModule.forRoot` with its defaults (docs/configuration.md) except where a scenario says ' +
+      "otherwise, on kafkajs unless a row says confluent (module option `client: 'confluent'`). Java " +
+      '`ProducerPerformance` with `acks=all` and its defaults (Kafka 4: `linger.ms` 5, idempotence on) and ' +
+      '`ConsumerPerformance` with its defaults; `-Xmx512M` like their scripts.',
+    'Equal terms (issue 15): the hand-batched raw baselines write what the library writes: the same keys and ' +
+      "JSON bodies, the library's five headers (a fresh event id per record) unless the row says no headers, " +
+      'acks=all with an idempotent producer (kafkajs: `idempotent: true`, one request in flight per broker, as ' +
+      "the library's own kafkajs writer; confluent: `idempotent: true`, `acks: -1`, the murmur2 partitioner, " +
+      "librdkafka's own batching with `linger.ms` 5), the same calls of 1,000 records with the same number " +
+      "in flight as the library's `sendBatch()`. The raw confluent consumer sets `js.consumer.max.batch.size` " +
+      "1,000, as its docs advise for throughput; the library's confluent consumer keeps the client's default.",
+    "Replay (issue 12): both systems start with their producer connected and include their reader's group " +
+      'join; records per second are the parked records written divided by that window.',
     'No sleeps for synchronisation: workers wait on promises with deadlines (first event, all events, a probe ' +
       'event before an end-to-end stream starts). The 5 ms await of the I/O handler is the workload itself.',
   ];
