@@ -19,6 +19,7 @@ const config: Config = {
       testMatch: [
         '<rootDir>/src/**/*.spec.ts',
         '<rootDir>/broker/**/*.spec.ts',
+        '<rootDir>/bench/**/*.spec.ts',
         '<rootDir>/test/reference/**/*.spec.ts',
         // KafkaTestingModule's specs on the in-memory transport; the integration project runs them on the broker.
         '<rootDir>/test/testing/**/*.spec.ts',
