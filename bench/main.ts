@@ -198,8 +198,8 @@ async function writeReports(results: BenchResults, config: BenchConfig): Promise
 
 /**
  * --report-only: renders the chart and docs/benchmarks.md again from bench/results/latest.json, with the
- * scenario descriptions and method notes of the current code (a function of the stored config), and measures
- * nothing. For changes to the report's layout or wording.
+ * scenario descriptions, method notes, ratios and goals of the current code (functions of the stored config
+ * and medians), and measures nothing. For changes to the report's layout or wording.
  */
 async function reportOnly(): Promise<number> {
   const results = JSON.parse(readFileSync(join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults;
@@ -209,6 +209,9 @@ async function reportOnly(): Promise<number> {
     scenario.description = plans.find((p) => p.id === scenario.id)?.description ?? scenario.description;
   }
   results.notes = methodNotes(config);
+  // Ratios and goals are functions of the stored medians: their definitions may have changed since.
+  results.ratios = ratiosOf(results.scenarios);
+  results.goals = goalsOf(results.ratios);
   await writeReports(results, config);
   log('rendered bench/results/latest.svg and docs/benchmarks.md again from bench/results/latest.json');
   return 0;

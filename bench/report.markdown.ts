@@ -19,11 +19,11 @@ const RATIO_DEFINITIONS: Record<keyof Ratios, string> = {
   routingCost50: '1 − (50 handlers ÷ 1 handler): the fraction by which 50 handlers are slower',
   e2eP99Ms: 'library send → handler p99 at 1,000 events/s, ms (median of rounds)',
   produceVsKafkajsSendBatch:
-    'library `sendBatch()` on the faster of its clients ÷ raw kafkajs `sendBatch()`, same batches, both with the five headers',
+    'library `send()` × 1,000 callers on the faster of its clients ÷ raw kafkajs `sendBatch()` hand-batched, both with the five headers',
   e2eP99VsKafkajs: 'library e2e p99 ÷ raw kafkajs e2e p99, 1,000 events/s, same run',
   secondClient: 'the second client measured (null: not installed, its ratios null too)',
   produceVsSecondClientRaw:
-    'library `sendBatch()` on confluent ÷ confluent `producer.send()` used raw, same batches',
+    'library `send()` × 1,000 callers on confluent ÷ confluent `producer.send()` used raw, hand-batched',
   consumeVsSecondClientRaw: 'library `@EventHandler` on confluent ÷ confluent `eachBatch` used raw',
   replayVsKafkajsCopy:
     '`DeadLetterService.replay()` ÷ a raw kafkajs copy of the same parked records (records/s)',
@@ -107,11 +107,13 @@ function evidence(goal: GoalResult, scenarios: ScenarioSummary[]): string {
       return `CPU per event: ${cpu('routing', 'library.handlers50')} µs with 50 handlers, ${cpu('routing', 'library.handlers1')} µs with 1`;
     case 'produceVsKafkajsSendBatch':
       return (
-        `events/s: library sendBatch ${rate('produce', 'library.sendBatch.kafkajs')} on kafkajs, ` +
-        `${rate('produce', 'library.sendBatch.confluent')} on confluent; raw kafkajs ${rate('produce', 'kafkajs.sendBatch')}`
+        `events/s: library send() ${rate('produce', 'library.send.c1000')} on kafkajs, ` +
+        `${rate('produce', 'library.send.c1000.confluent')} on confluent (sendBatch ` +
+        `${rate('produce', 'library.sendBatch.kafkajs')} / ${rate('produce', 'library.sendBatch.confluent')}); ` +
+        `raw kafkajs ${rate('produce', 'kafkajs.sendBatch')}`
       );
     case 'produceVsSecondClientRaw':
-      return `CPU per event: library ${cpu('produce', 'library.sendBatch.confluent')} µs, confluent raw ${cpu('produce', 'confluent.sendBatch')} µs`;
+      return `CPU per event: library ${cpu('produce', 'library.send.c1000.confluent')} µs, confluent raw ${cpu('produce', 'confluent.sendBatch')} µs`;
     case 'consumeVsSecondClientRaw':
       return `CPU per event: library ${cpu('consume', 'library.eventHandler.confluent')} µs, confluent raw ${cpu('consume', 'confluent.eachBatch')} µs`;
     case 'e2eP99VsKafkajs': {

@@ -68,10 +68,11 @@ export function ratiosOf(scenarios: ScenarioSummary[]): Ratios {
   const ownConsume = rate('consume', 'library.eventHandler');
   const oneHandler = ratio(rate('routing', 'library.handlers50'), rate('routing', 'library.handlers1'));
   const p99 = median(scenarios, 'e2e', 'library.e2e', 'p99Ms');
-  // Issue 15: the library's best produce API (sendBatch) on the faster of its clients; the second client's
-  // ratios from the library on that client against the same client used raw.
-  const batchOn = (client: string) => rate('produce', `library.sendBatch.${client}`);
-  const fasterBatch = [batchOn('kafkajs'), batchOn('confluent')]
+  // Issue 15: the library's batcher (send() × 1,000 callers) on the faster of its clients against hand-batched
+  // raw kafkajs; the second client's ratios from the library on that client against the same client used raw.
+  const sendOn = (client: string) =>
+    rate('produce', client === 'kafkajs' ? 'library.send.c1000' : `library.send.c1000.${client}`);
+  const fasterSend = [sendOn('kafkajs'), sendOn('confluent')]
     .filter((v): v is number => v !== undefined)
     .sort((a, b) => b - a)[0];
   const secondMeasured =
@@ -85,10 +86,10 @@ export function ratiosOf(scenarios: ScenarioSummary[]): Ratios {
     keyedConcurrencySpeedup: ratio(rate('io', 'library.concurrent'), rate('io', 'library.sequential')),
     routingCost50: oneHandler === null ? null : Math.round((1 - oneHandler) * 1000) / 1000,
     e2eP99Ms: p99 ?? null,
-    produceVsKafkajsSendBatch: ratio(fasterBatch, rate('produce', 'kafkajs.sendBatch')),
+    produceVsKafkajsSendBatch: ratio(fasterSend, rate('produce', 'kafkajs.sendBatch')),
     e2eP99VsKafkajs: ratio(p99, median(scenarios, 'e2e', 'kafkajs.e2e', 'p99Ms')),
     secondClient: secondMeasured ? SECOND_CLIENT : null,
-    produceVsSecondClientRaw: ratio(batchOn('confluent'), rate('produce', 'confluent.sendBatch')),
+    produceVsSecondClientRaw: ratio(sendOn('confluent'), rate('produce', 'confluent.sendBatch')),
     consumeVsSecondClientRaw: ratio(
       rate('consume', 'library.eventHandler.confluent'),
       rate('consume', 'confluent.eachBatch'),
@@ -137,13 +138,13 @@ const GOALS: { ratio: GoalKey; goal: string; target: string; pass: (v: number) =
   },
   {
     ratio: 'produceVsKafkajsSendBatch',
-    goal: 'produce, library sendBatch on the faster client, vs raw kafkajs sendBatch (issue 15)',
+    goal: 'produce, library send() × 1,000 callers on the faster client, vs raw kafkajs sendBatch (issue 15)',
     target: '≥ 1×',
     pass: (v) => v >= 1,
   },
   {
     ratio: 'produceVsSecondClientRaw',
-    goal: 'produce, library sendBatch on confluent, vs confluent used raw (issue 15)',
+    goal: 'produce, library send() × 1,000 callers on confluent, vs confluent used raw (issue 15)',
     target: '≥ 0.9×',
     pass: (v) => v >= 0.9,
   },
