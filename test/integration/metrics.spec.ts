@@ -27,7 +27,7 @@ class RefundHandlers {
     eventName: 'refund.*',
     groupId: RefundHandlers.groupId,
     fromBeginning: true,
-    retry: { attempts: 3, initialMs: 10, jitter: false },
+    retry: { attempts: 3, backoff: { initialMs: 10, jitter: false } },
   })
   async onRefund(event: { refundId: string }) {
     seen.refunds.push(event.refundId);
