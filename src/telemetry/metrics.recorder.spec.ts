@@ -1,10 +1,22 @@
 import { metrics } from '@opentelemetry/api';
 import { DataPoint, Histogram, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { Injectable } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { KafkaConsumerService, KafkaTestHarness, KafkaTestingModule } from '../index';
+import { EventHandler, KafkaConsumerService, KafkaTestHarness, KafkaTestingModule } from '../index';
 import { BillingHandlers, OrdersHandlers, OrdersStore } from '../../test/testing/orders.fixture';
 import { errorType, MetricsRecorder } from './metrics.recorder';
+
+/** Holds each `orders.order.held` event until the test releases it. */
+@Injectable()
+class HoldingHandlers {
+  release?: () => void;
+
+  @EventHandler({ eventName: 'orders.order.held' })
+  onHeld(): Promise<void> {
+    return new Promise((resolve) => (this.release = resolve));
+  }
+}
 
 /** A reader collected on demand. */
 class TestReader extends MetricReader {
@@ -60,7 +72,7 @@ describe('metrics (in-memory transport)', () => {
           telemetry,
         }),
       ],
-      providers: [OrdersHandlers, OrdersStore, BillingHandlers],
+      providers: [OrdersHandlers, OrdersStore, BillingHandlers, HoldingHandlers],
     }).compile();
     await moduleRef.init();
     return moduleRef.get(KafkaTestHarness);
@@ -118,6 +130,28 @@ describe('metrics (in-memory transport)', () => {
     expect(
       await total(reader, 'messaging.client.operation.duration', { 'messaging.operation.name': 'send' }),
     ).toBe(await total(reader, sent));
+  });
+
+  it('reports a record as in flight while its handler works on it, and not once it is handled', async () => {
+    const kafka = await start();
+    const holding = moduleRef!.get(HoldingHandlers);
+    const inFlight = async () =>
+      (await points(reader, 'kafka_events.consumer.records_in_flight'))
+        .filter((p) =>
+          String(p.attributes['messaging.consumer.group.name']).endsWith('HoldingHandlers.onHeld'),
+        )
+        .map((p) => p.value);
+    expect(await inFlight()).toEqual([0]);
+
+    const emitted = kafka.emit('orders.order.held', { orderId: 'o-6' });
+    while (!holding.release) await new Promise((resolve) => setImmediate(resolve));
+    try {
+      expect(await inFlight()).toEqual([1]);
+    } finally {
+      holding.release();
+      await emitted;
+    }
+    expect(await inFlight()).toEqual([0]);
   });
 
   it('records nothing with telemetry.metrics false, though a MeterProvider is registered', async () => {
