@@ -60,6 +60,7 @@ export class MetricsRecorder {
   private readonly operationDuration: Histogram;
   private readonly retries: Counter;
   private readonly parks: Counter;
+  private readonly handlerAttributeSets = new Map<string, Attributes>();
 
   constructor(private readonly meter: Meter) {
     this.sent = meter.createCounter(MetricNames.SENT, {
@@ -127,8 +128,21 @@ export class MetricsRecorder {
     this.consumed.add(1, partitionAttributes);
   }
 
-  /** Attributes of one handler on one topic (no partition: a histogram per partition multiplies series). */
+  /**
+   * Attributes of one handler on one topic (no partition: a histogram per partition multiplies series), made
+   * once and reused for every attempt.
+   */
   handlerAttributes(groupId: string, topic: string, handler: string): Attributes {
+    const key = `${groupId}\n${topic}\n${handler}`;
+    let attributes = this.handlerAttributeSets.get(key);
+    if (!attributes) {
+      attributes = this.newHandlerAttributes(groupId, topic, handler);
+      this.handlerAttributeSets.set(key, attributes);
+    }
+    return attributes;
+  }
+
+  private newHandlerAttributes(groupId: string, topic: string, handler: string): Attributes {
     return {
       [MetricAttributes.SYSTEM]: 'kafka',
       [MetricAttributes.OPERATION]: 'process',
