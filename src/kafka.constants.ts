@@ -10,6 +10,9 @@ export const KAFKA_CLIENT = Symbol('kafka:client');
 /** Injection token of the module's one record writer, shared by the producer and the dead-letter publisher. */
 export const KAFKA_RECORD_WRITER = Symbol('kafka:record_writer');
 
+/** Injection token of the metrics recorder (src/telemetry/metrics.recorder.ts); undefined when metrics are off. */
+export const KAFKA_METRICS = Symbol('kafka:metrics');
+
 /** The reference design's defaults. */
 export const DEFAULT_BROKERS = ['localhost:9092'];
 export const DEFAULT_CLIENT_ID = 'yellow-grid-fsm';

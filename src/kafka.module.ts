@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { KAFKA_CLIENT, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from './kafka.constants';
+import { KAFKA_CLIENT, KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from './kafka.constants';
+import { ConsumerLagService } from './admin/consumer-lag.service';
 import { KafkaAdminService } from './admin/kafka-admin.service';
 import type { KafkaClient } from './client/kafka-client.port';
 import { ConfluentClientFactory } from './client/confluent/confluent-client.factory';
@@ -20,6 +21,7 @@ import { KafkaHealthIndicator } from './health/kafka.health';
 import { KAFKA_MODULE_OPTIONS, KafkaConfigurableModule } from './kafka-module-definition';
 import { KafkaOrchestrator } from './kafka.orchestrator';
 import { KafkaProducerService } from './producer/kafka-producer.service';
+import { MetricsRecorder } from './telemetry/metrics.recorder';
 
 /**
  * `imports: [KafkaModule]` reads the environment (KAFKA_ENABLED, KAFKA_BROKERS, ...);
@@ -51,6 +53,13 @@ import { KafkaProducerService } from './producer/kafka-producer.service';
         new SharedRecordWriter(() => client.recordWriter(options.producer), options.brokers),
       inject: [KAFKA_OPTIONS, KAFKA_CLIENT],
     },
+    {
+      // Made once the app is created: a MeterProvider registered before that is the one recorded into.
+      provide: KAFKA_METRICS,
+      useFactory: (options: ResolvedKafkaOptions) =>
+        MetricsRecorder.create(options.enabled && options.telemetry.metrics),
+      inject: [KAFKA_OPTIONS],
+    },
     HealthIndicatorService,
     TopicResolver,
     KafkaMetadataAccessor,
@@ -59,6 +68,7 @@ import { KafkaProducerService } from './producer/kafka-producer.service';
     KafkaProducerService,
     KafkaConsumerService,
     KafkaAdminService,
+    ConsumerLagService,
     DeadLetterPublisher,
     DeadLetterService,
     KafkaOrchestrator,
@@ -67,6 +77,7 @@ import { KafkaProducerService } from './producer/kafka-producer.service';
   exports: [
     KafkaProducerService,
     KafkaConsumerService,
+    ConsumerLagService,
     EventHandlerRegistry,
     KafkaHealthIndicator,
     DeadLetterService,

@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { ConsumerLagService } from './admin/consumer-lag.service';
 import { KafkaAdminService } from './admin/kafka-admin.service';
 import { Backoff } from './config/backoff';
 import { describeKafkaError } from './client/kafka-client.error';
@@ -16,9 +17,10 @@ import { ConsumerGroupRunner } from './consumer/consumer-group.runner';
 import { KafkaConsumerService } from './consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
 import { EventHandlerRegistry } from './discovery/event-handler.registry';
-import { KAFKA_CLIENT, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from './kafka.constants';
+import { KAFKA_CLIENT, KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from './kafka.constants';
 import { kafkaDisabled, missingTopics } from './kafka.messages';
 import { KafkaProducerService } from './producer/kafka-producer.service';
+import type { MetricsRecorder } from './telemetry/metrics.recorder';
 
 /**
  * Lifecycle: at application bootstrap, starts checking (or creating) the topics, connecting the producer and
@@ -49,12 +51,18 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     private readonly admin: KafkaAdminService,
     private readonly deadLetter: DeadLetterPublisher,
     @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
+    private readonly lag: ConsumerLagService,
+    @Inject(KAFKA_METRICS) private readonly metrics: MetricsRecorder | undefined,
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const group of this.registry.groupDefinitions()) {
-      this.consumers.add(new ConsumerGroupRunner(group, this.client, this.options, this.deadLetter));
+    const groups = this.registry.groupDefinitions();
+    for (const group of groups) {
+      this.consumers.add(
+        new ConsumerGroupRunner(group, this.client, this.options, this.deadLetter, this.metrics),
+      );
     }
+    this.lag.watch(groups);
     if (!this.options.enabled) {
       this.logger.log(kafkaDisabled);
       return;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AdminClient } from '../client/admin-client.port';
 import { describeKafkaError } from '../client/kafka-client.error';
 import type { KafkaClient } from '../client/kafka-client.port';
-import type { PartitionInfo } from '../interfaces/kafka-record.interface';
+import type { PartitionInfo, PartitionOffsets } from '../interfaces/kafka-record.interface';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { KAFKA_CLIENT, KAFKA_OPTIONS } from '../kafka.constants';
 import { withTimeout } from '../client/with-timeout';
@@ -96,6 +96,28 @@ export class KafkaAdminService {
       this.use((admin) => admin.partitions(topic)),
       this.options.requestTimeout,
       `no metadata for topic ${topic} within ${this.options.requestTimeout} ms`,
+    );
+  }
+
+  /** Low and high watermarks of each partition of a topic, within `timeoutMs`. */
+  async topicOffsets(topic: string, timeoutMs: number): Promise<PartitionOffsets[]> {
+    return withTimeout(
+      this.use((admin) => admin.topicOffsets(topic)),
+      timeoutMs,
+      `no offsets for topic ${topic} from ${this.options.brokers.join(',')} within ${timeoutMs} ms`,
+    );
+  }
+
+  /** A group's committed offset per partition of a topic ('-1' where it has none), within `timeoutMs`. */
+  async committedOffsets(
+    groupId: string,
+    topic: string,
+    timeoutMs: number,
+  ): Promise<{ partition: number; offset: string }[]> {
+    return withTimeout(
+      this.use((admin) => admin.committedOffsets(groupId, topic)),
+      timeoutMs,
+      `no committed offsets of group ${groupId} on ${topic} within ${timeoutMs} ms`,
     );
   }
 

@@ -23,6 +23,11 @@ describe('parseKafkaEnv', () => {
     );
   });
 
+  it('reads KAFKA_METRICS into telemetry.metrics, and refuses a value that is not a boolean', () => {
+    expect(parseKafkaEnv({ KAFKA_METRICS: 'false' })).toEqual({ telemetry: { metrics: false } });
+    expect(() => parseKafkaEnv({ KAFKA_METRICS: 'maybe' })).toThrow('KAFKA_METRICS');
+  });
+
   it('reads the reference design variables', () => {
     expect(
       parseKafkaEnv({

@@ -58,6 +58,8 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
   if (replay !== undefined) {
     options.deadLetter = { ...options.deadLetter, replay: parseBoolean('KAFKA_DLQ_REPLAY', replay) };
   }
+  const metrics = get('KAFKA_METRICS');
+  if (metrics !== undefined) options.telemetry = { metrics: parseBoolean('KAFKA_METRICS', metrics) };
   const logLevel = get('KAFKA_LOG_LEVEL');
   if (logLevel !== undefined) options.logLevel = logLevel.toLowerCase() as KafkaModuleOptions['logLevel'];
   const createTopics = get('KAFKA_CREATE_TOPICS');

@@ -85,6 +85,15 @@ export interface KafkaHealthOptions {
   livenessTtlMs?: number;
 }
 
+/** OpenTelemetry, through the optional peer `@opentelemetry/api`; see docs/metrics.md. */
+export interface KafkaTelemetryOptions {
+  /**
+   * Record metrics (sent, consumed, handler durations, retries, parks, records in flight, lag) on the global
+   * MeterProvider. Nothing is recorded while none is registered. KAFKA_METRICS. Default true.
+   */
+  metrics?: boolean;
+}
+
 /**
  * What KafkaModule.forRoot / forRootAsync take. Every field is optional: what is missing comes from the
  * environment variables of the reference design, then from its defaults.
@@ -129,6 +138,8 @@ export interface KafkaModuleOptions {
   healthCheckTimeout?: number;
   /** Liveness settings (`KafkaHealthIndicator.isAlive`). */
   health?: KafkaHealthOptions;
+  /** Metrics through OpenTelemetry (docs/metrics.md). */
+  telemetry?: KafkaTelemetryOptions;
   /** kafkajs' own log level. KAFKA_LOG_LEVEL. Default 'warn'. */
   logLevel?: KafkaLogLevel;
   consumer?: KafkaConsumerOptions;
@@ -170,6 +181,7 @@ export interface ResolvedKafkaOptions {
   requestTimeout: number;
   healthCheckTimeout: number;
   health: KafkaHealthOptions;
+  telemetry: Required<KafkaTelemetryOptions>;
   logLevel: KafkaLogLevel;
   consumer: Required<KafkaConsumerOptions>;
   producer: Required<KafkaProducerOptions>;

@@ -22,6 +22,16 @@ describe('resolveKafkaOptions', () => {
       expect(resolved.sasl).toBeUndefined();
     });
 
+    it('records metrics unless telemetry.metrics or KAFKA_METRICS turns them off, the option winning', () => {
+      expect(resolveKafkaOptions({}, {}).telemetry).toEqual({ metrics: true });
+      expect(resolveKafkaOptions({}, { KAFKA_METRICS: 'false' }).telemetry).toEqual({ metrics: false });
+      expect(
+        resolveKafkaOptions({ telemetry: { metrics: true } }, { KAFKA_METRICS: 'false' }).telemetry,
+      ).toEqual({
+        metrics: true,
+      });
+    });
+
     it('parks failed records in dlq.processing_errors', () => {
       expect(resolved.dlqTopic).toBe('dlq.processing_errors');
     });

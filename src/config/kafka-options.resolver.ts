@@ -74,6 +74,7 @@ export function resolveKafkaOptions(
           ? undefined
           : positive(explicit.health.livenessTtlMs, 'health.livenessTtlMs'),
     },
+    telemetry: { metrics: explicit.telemetry?.metrics ?? fromEnv.telemetry?.metrics ?? true },
     logLevel: logLevelName(pick('logLevel') ?? 'warn', label('logLevel', 'KAFKA_LOG_LEVEL')),
     consumer: {
       sessionTimeout: positive(explicit.consumer?.sessionTimeout ?? 30_000, 'consumer.sessionTimeout'),

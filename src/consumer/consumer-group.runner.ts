@@ -9,13 +9,14 @@ import type { ConsumerGroupState, ConsumerGroupStatus } from '../interfaces/cons
 import type { DeadLetterSink } from '../interfaces/dead-letter.interface';
 import type { ConsumerGroupDefinition } from '../routing/event-handler.definition';
 import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
-import { EventDispatcher } from './event-dispatcher';
+import { DispatchOutcome, EventDispatcher } from './event-dispatcher';
 import { defaultLivenessTtl, groupLiveness, Liveness } from './group-liveness';
 import { heartbeatCadence } from './in-flight.watch';
 import { runKeyOrdered } from './key-ordered.scheduler';
 import { PartitionBatch } from './partition-batch';
 import { RedeliveryDispatcher } from './redelivery.dispatcher';
 import { redeliveryTopic } from '../config/redelivery-topic';
+import type { MetricsRecorder } from '../telemetry/metrics.recorder';
 
 /** With autoCommit, at most about this much processed work is uncommitted (Java defaults to 5 s). */
 const AUTO_COMMIT_INTERVAL_MS = 1000;
@@ -54,21 +55,24 @@ export class ConsumerGroupRunner {
   /** With deadLetter.replay: the route of replayed records, and why it is off (undefined: on). */
   private readonly redelivery?: RedeliveryDispatcher;
   private redeliveryOff? = 'redelivery topic not checked yet';
+  /** Records handed to the dispatcher and not finished yet (counted only with metrics on). */
+  private recordsInFlight = 0;
 
   constructor(
     readonly definition: ConsumerGroupDefinition,
     private readonly client: KafkaClient,
     private readonly options: ResolvedKafkaOptions,
     deadLetter: DeadLetterSink,
+    private readonly metrics?: MetricsRecorder,
   ) {
     this.logger = new ThrottledLogger(new Logger(`KafkaConsumer:${definition.groupId}`));
     this.livenessTtlMs = options.health.livenessTtlMs ?? defaultLivenessTtl(definition.handlers);
-    this.dispatcher = new EventDispatcher(definition, deadLetter, options.consumer.heartbeatInterval);
+    const hb = options.consumer.heartbeatInterval;
+    this.dispatcher = new EventDispatcher(definition, deadLetter, hb, metrics);
     this.heartbeatEveryMs = heartbeatCadence(options.consumer.heartbeatInterval);
     if (options.deadLetter.replay) {
       const topic = redeliveryTopic(options.dlqTopic, definition.groupId);
-      const hb = options.consumer.heartbeatInterval;
-      this.redelivery = new RedeliveryDispatcher(topic, definition, deadLetter, hb);
+      this.redelivery = new RedeliveryDispatcher(topic, definition, deadLetter, hb, metrics);
     }
   }
 
@@ -86,6 +90,11 @@ export class ConsumerGroupRunner {
 
   get groupId(): string {
     return this.definition.groupId;
+  }
+
+  /** @internal Records handed to the handlers and not yet handled or parked (with metrics on; else 0). */
+  get inFlight(): number {
+    return this.recordsInFlight;
   }
 
   status(): ConsumerGroupStatus {
@@ -216,7 +225,9 @@ export class ConsumerGroupRunner {
     const { autoCommit, keyConcurrency } = this.definition;
     const batch = new PartitionBatch(consumed, { autoCommit, heartbeatEveryMs: this.heartbeatEveryMs });
     const dispatcher = consumed.topic === this.redelivery?.topic ? this.redelivery : this.dispatcher;
-    const dispatch = (record: ConsumedRecord) => dispatcher.dispatch(batch, record);
+    const dispatch = this.metrics
+      ? this.measured(this.metrics, consumed, (record) => dispatcher.dispatch(batch, record))
+      : (record: ConsumedRecord) => dispatcher.dispatch(batch, record);
     this.holding++;
     this.lastProgressAt = Date.now();
     try {
@@ -249,6 +260,24 @@ export class ConsumerGroupRunner {
       this.holding--;
       await batch.close();
     }
+  }
+
+  /** Dispatch that counts each record consumed, and in flight until it is handled or parked. */
+  private measured(
+    metrics: MetricsRecorder,
+    consumed: ConsumedBatch,
+    dispatch: (record: ConsumedRecord) => Promise<DispatchOutcome>,
+  ): (record: ConsumedRecord) => Promise<DispatchOutcome> {
+    const attributes = metrics.partitionAttributes(this.groupId, consumed.topic, consumed.partition);
+    return async (record) => {
+      metrics.consume(attributes);
+      this.recordsInFlight++;
+      try {
+        return await dispatch(record);
+      } finally {
+        this.recordsInFlight--;
+      }
+    };
   }
 
   /** Status from what the group consumer reports; events of a replaced consumer are ignored. */

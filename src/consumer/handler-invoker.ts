@@ -6,6 +6,7 @@ import type { EventHandlerDefinition } from '../routing/event-handler.definition
 import type { RecordHeaders } from '../interfaces/kafka-record.interface';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import { decodeHeaders } from '../routing/event-record.parser';
+import type { MetricsRecorder } from '../telemetry/metrics.recorder';
 import { InFlightWatch, WatchedAttempt } from './in-flight.watch';
 
 export type HandlerOutcome =
@@ -37,7 +38,11 @@ const OK_FIRST_TIME: HandlerOutcome = Object.freeze({ status: 'ok', attempts: 1 
 export class HandlerInvoker {
   private readonly watch: InFlightWatch;
 
-  constructor(heartbeatIntervalMs: number, handlers: readonly EventHandlerDefinition[]) {
+  constructor(
+    heartbeatIntervalMs: number,
+    handlers: readonly EventHandlerDefinition[],
+    private readonly metrics?: MetricsRecorder,
+  ) {
     const limits = handlers.map((h) => h.timeoutMs).filter((ms) => ms > 0);
     this.watch = new InFlightWatch(heartbeatIntervalMs, limits.length > 0 ? Math.min(...limits) : 0);
   }
@@ -81,6 +86,7 @@ export class HandlerInvoker {
       if (!(await lease.wait(backoffDelay(failed, handler.retry)))) {
         return { status: 'abandoned', attempts: failed };
       }
+      this.metrics?.retry(this.metrics.handlerAttributes(record.groupId, record.topic, handler.id));
       try {
         const pending = this.attempt(handler, body, record, failed + 1, lease);
         if (pending) await pending;
@@ -96,12 +102,45 @@ export class HandlerInvoker {
     this.watch.cutAll(new ShutdownAbort(reason));
   }
 
+  /** One attempt, timed for `messaging.process.duration` when metrics are on. */
+  private attempt(
+    handler: EventHandlerDefinition,
+    body: unknown,
+    record: RecordContext,
+    attempt: number,
+    lease: PartitionLease,
+  ): Promise<void> | undefined {
+    const metrics = this.metrics;
+    if (!metrics) return this.call(handler, body, record, attempt, lease);
+    const attributes = metrics.handlerAttributes(record.groupId, record.topic, handler.id);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.call(handler, body, record, attempt, lease);
+    } catch (error) {
+      metrics.attempt(attributes, seconds(), error);
+      throw error;
+    }
+    if (!pending) {
+      metrics.attempt(attributes, seconds());
+      return undefined;
+    }
+    return pending.then(
+      () => metrics.attempt(attributes, seconds()),
+      (error: unknown) => {
+        metrics.attempt(attributes, seconds(), error);
+        throw error;
+      },
+    );
+  }
+
   /**
    * One call of the handler. A handler that returns without a promise is done at once: nothing is watched.
    * The context's AbortSignal is made only when the handler reads it (creating one costs more than a
    * trivial handler).
    */
-  private attempt(
+  private call(
     handler: EventHandlerDefinition,
     body: unknown,
     record: RecordContext,

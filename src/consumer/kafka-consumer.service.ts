@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { KAFKA_METRICS } from '../kafka.constants';
+import type { MetricsRecorder } from '../telemetry/metrics.recorder';
 import { UnknownConsumerGroupError } from '../errors/unknown-consumer-group.error';
 import { ConsumerGroupStatus } from '../interfaces/consumer-group-status.interface';
 import { ConsumerGroupRunner } from './consumer-group.runner';
@@ -10,6 +12,11 @@ import { ConsumerGroupRunner } from './consumer-group.runner';
 @Injectable()
 export class KafkaConsumerService {
   private readonly runners = new Map<string, ConsumerGroupRunner>();
+
+  /** @internal Made by Nest's injector. */
+  constructor(@Inject(KAFKA_METRICS) metrics: MetricsRecorder | undefined) {
+    metrics?.observeInFlight(() => this.all().map((r) => ({ groupId: r.groupId, inFlight: r.inFlight })));
+  }
 
   /** @internal Called by the orchestrator once groups are built. */
   add(runner: ConsumerGroupRunner): void {

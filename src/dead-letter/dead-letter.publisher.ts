@@ -8,7 +8,8 @@ import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interf
 import type { DeadLetterFailure, DeadLetterSink } from '../interfaces/dead-letter.interface';
 import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
-import { KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
+import { KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
+import type { MetricsRecorder } from '../telemetry/metrics.recorder';
 import { loggable } from '../kafka.messages';
 import { buildDeadLetterHeaders } from './dead-letter.headers';
 
@@ -26,6 +27,7 @@ export class DeadLetterPublisher implements DeadLetterSink {
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
     @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
+    @Inject(KAFKA_METRICS) private readonly metrics: MetricsRecorder | undefined,
   ) {}
 
   /** Why the DLQ cannot be written right now, or undefined when it can. */
@@ -45,7 +47,10 @@ export class DeadLetterPublisher implements DeadLetterSink {
       const failed = (await this.writer.write(records)).find((outcome) => !outcome.ok);
       if (!failed) {
         this.recovered();
-        for (const f of failures) this.logParked(f);
+        for (const f of failures) {
+          this.logParked(f);
+          this.metrics?.park(f);
+        }
         return true;
       }
       const wait = backoff.next();

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ConsumerLagService } from '../admin/consumer-lag.service';
 import { ClusterReachability, KafkaAdminService } from '../admin/kafka-admin.service';
+import { describeKafkaError } from '../client/kafka-client.error';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaConsumerService } from '../consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
@@ -42,6 +44,7 @@ export class KafkaHealthIndicator {
     private readonly consumers: KafkaConsumerService,
     private readonly admin: KafkaAdminService,
     private readonly deadLetter: DeadLetterPublisher,
+    private readonly lag: ConsumerLagService,
   ) {}
 
   /**
@@ -108,6 +111,38 @@ export class KafkaHealthIndicator {
     const cluster = await this.admin.ping(this.options.healthCheckTimeout);
     const { verdict, details } = this.consumerDetails(cluster);
     return this.result(key, verdict, { ...this.clusterDetails(cluster), consumers: details });
+  }
+
+  /**
+   * Lag, for a dashboard or an alerting check (not a liveness probe: a restart does not shrink a backlog). Down
+   * when a group's lag, summed over its partitions, is above `maxLag`, or when the broker does not answer within
+   * `healthCheckTimeout`. `groupId` checks that group alone (UnknownConsumerGroupError for one no handler
+   * declares); by default every group of the app. Details give each group's total and its partitions behind.
+   */
+  async isLagBelow(
+    key: string,
+    maxLag: number,
+    options: { groupId?: string } = {},
+  ): Promise<HealthIndicatorResult> {
+    if (!this.options.enabled) return this.disabled(key);
+    const groups = this.lag.select(options.groupId);
+    let rows;
+    try {
+      rows = await this.lag.read(groups, this.options.healthCheckTimeout);
+    } catch (error) {
+      return this.health.check(key).down({ maxLag, error: describeKafkaError(error) });
+    }
+    const totals: Details = {};
+    let below = true;
+    for (const { groupId } of groups) {
+      const mine = rows.filter((r) => r.groupId === groupId);
+      const lag = mine.reduce((sum, r) => sum + r.lag, 0);
+      below &&= lag <= maxLag;
+      const behind = mine.filter((r) => r.lag > 0).map((r) => [`${r.topic}[${r.partition}]`, r.lag]);
+      totals[groupId] = { lag, ...(behind.length > 0 && { partitions: Object.fromEntries(behind) }) };
+    }
+    const details = { maxLag, groups: totals };
+    return below ? this.health.check(key).up(details) : this.health.check(key).down(details);
   }
 
   private disabled(key: string): HealthIndicatorResult {

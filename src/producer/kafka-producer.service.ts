@@ -8,7 +8,8 @@ import { KafkaProducerNotReadyError } from '../errors/kafka-producer-not-ready.e
 import { KafkaSendError } from '../errors/kafka-send.error';
 import type { EventPayload } from '../interfaces/event-schema.interface';
 import type { BatchEvent, SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';
-import { KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
+import { KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
+import type { MetricsRecorder } from '../telemetry/metrics.recorder';
 import { producerNotReady, sendFailed } from '../kafka.messages';
 import { buildEventRecord, EventRecord, EventRecordSettings } from './event-record.builder';
 import { SendBatcher, WrittenRecord } from './send-batcher';
@@ -28,6 +29,7 @@ export class KafkaProducerService {
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
     @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
     topics: TopicResolver,
+    @Inject(KAFKA_METRICS) private readonly metrics: MetricsRecorder | undefined,
   ) {
     this.settings = {
       clientId: options.clientId,
@@ -57,6 +59,12 @@ export class KafkaProducerService {
   ): Promise<SentEventMetadata> {
     const event = buildEventRecord(eventName, payload, options, this.settings);
     if (!this.options.enabled) return notSent(event);
+    if (!this.metrics) return this.write(event);
+    return measured(this.metrics, [event.record.topic], () => this.write(event));
+  }
+
+  private async write(event: EventRecord): Promise<SentEventMetadata> {
+    const { eventName } = event.meta;
     const { topic } = event.record;
     if (!this.writer.isConnected) await this.ready(eventName, topic);
     if (!this.batcher)
@@ -76,6 +84,15 @@ export class KafkaProducerService {
   async sendBatch(events: readonly BatchEvent[]): Promise<SentEventMetadata[]> {
     const built = events.map((e) => buildEventRecord(e.eventName, e.payload, e.options ?? {}, this.settings));
     if (!this.options.enabled || built.length === 0) return built.map(notSent);
+    if (!this.metrics) return this.writeBatch(built);
+    return measured(
+      this.metrics,
+      built.map((e) => e.record.topic),
+      () => this.writeBatch(built),
+    );
+  }
+
+  private async writeBatch(built: EventRecord[]): Promise<SentEventMetadata[]> {
     const what = [...new Set(built.map((e) => e.meta.eventName))].join(', ');
     const topics = [...new Set(built.map((e) => e.record.topic))].join(',');
     if (!this.writer.isConnected) await this.ready(what, topics);
@@ -108,6 +125,26 @@ export class KafkaProducerService {
   /** Writes the events that wait for the linger window now, and waits for every send in flight. */
   async flush(): Promise<void> {
     await this.batcher?.drain();
+  }
+}
+
+/**
+ * Runs one send and records it: per topic, the records (with error.type when the send failed) and the
+ * send's duration. A batch that fails counts all its records as failed: send() rejects for all of them.
+ */
+async function measured<T>(metrics: MetricsRecorder, topics: string[], write: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  let failure: unknown;
+  try {
+    return await write();
+  } catch (error) {
+    failure = error ?? new Error(String(error));
+    throw error;
+  } finally {
+    const seconds = (performance.now() - started) / 1000;
+    const counts = new Map<string, number>();
+    for (const topic of topics) counts.set(topic, (counts.get(topic) ?? 0) + 1);
+    for (const [topic, count] of counts) metrics.send(topic, count, seconds, failure);
   }
 }
 
