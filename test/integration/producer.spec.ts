@@ -8,6 +8,7 @@ import {
   KafkaProducerService,
   KafkaSendError,
 } from '../../src';
+import { patchKafkajsRecordEncoder } from '../../src/client/kafkajs/kafkajs-record-encoder.patch';
 import { createTopic, testKafka, uniqueName, waitFor } from '../support/kafka';
 import { header, readTopic, startTestApp, waitForGroups } from '../support/kafka-app';
 
@@ -72,6 +73,8 @@ describe('KafkaProducerService', () => {
     expect(header(record, 'correlation-id')).toBe(sent.eventId);
     expect(header(record, 'content-type')).toBe('application/json');
     expect(header(record, 'client-id')).toBe(clientId);
+    // These bytes were written by the library's record encoder, in place since before the app's first send.
+    expect(patchKafkajsRecordEncoder()).toBe('already-patched');
   });
 
   it("carries the handled event's correlation id into events its handler sends", async () => {
