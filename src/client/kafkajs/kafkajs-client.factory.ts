@@ -17,8 +17,6 @@ import { ThrottledLogger } from '../throttled-logger';
 // On import, before any kafkajs connection exists (ours, or one an app or a test helper makes with the same
 // kafkajs): kafkajs' idle request queue arms a negative timer, a warning on Node 24 and a 1 ms loop on any Node.
 patchKafkajsRequestQueue();
-// Also before the first send, which loads kafkajs' record encoder: the same bytes, far fewer buffers per header.
-patchKafkajsRecordEncoder();
 
 /** Hooks on the kafkajs objects the adapter makes, e.g. to count requests through kafkajs' instrumentation. */
 export interface KafkajsInstrumentation {
@@ -31,6 +29,10 @@ export class KafkajsClientFactory implements KafkaClientFactory {
   constructor(private readonly instrument: KafkajsInstrumentation = {}) {}
 
   create(config: KafkaConnectionConfig): KafkaClient {
+    // Before this client's first send, which loads kafkajs' record encoder: the same bytes, far fewer buffers per
+    // header. Here rather than on import: only a process that makes a kafkajs client of the library gets it (its
+    // own kafkajs producers too, as they share the module).
+    patchKafkajsRecordEncoder();
     if (typeof config.ssl === 'object' && config.ssl.rejectUnauthorized === false) {
       // Never silently off: this accepts any certificate, so a man in the middle can read every event.
       new Logger('Kafka').warn(

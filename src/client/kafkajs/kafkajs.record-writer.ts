@@ -146,14 +146,7 @@ export class KafkajsRecordWriter implements RecordWriter {
         });
       } catch (error) {
         this.partitions.invalidate(topic);
-        const failure = toClientError(error);
-        for (const group of pending)
-          fail(
-            outcomes,
-            group.positions.map((p) => topicPositions[p]),
-            failure,
-          );
-        return;
+        return failGroups(outcomes, pending, topicPositions, toClientError(error));
       }
       const { acknowledged, missing } = checkAcknowledgements(pending, acknowledgements);
       for (const { sent, baseOffset } of acknowledged) settle(outcomes, sent, baseOffset, topicPositions);
@@ -168,13 +161,7 @@ export class KafkajsRecordWriter implements RecordWriter {
             `after ${sends} sends (its leaders kept moving; kafkajs issue #1303); none of their records is ` +
             `reported written: send them again once the cluster settles`,
         );
-        for (const group of missing)
-          fail(
-            outcomes,
-            group.positions.map((p) => topicPositions[p]),
-            failure,
-          );
-        return;
+        return failGroups(outcomes, missing, topicPositions, failure);
       }
       pending = missing;
     }
@@ -184,6 +171,20 @@ export class KafkajsRecordWriter implements RecordWriter {
 function fail(outcomes: WriteOutcome[], positions: readonly number[], error: KafkaClientError): void {
   const failure: WriteOutcome = { ok: false, error };
   for (const position of positions) outcomes[position] = failure;
+}
+
+function failGroups(
+  outcomes: WriteOutcome[],
+  groups: readonly PartitionedMessages[],
+  topicPositions: readonly number[],
+  error: KafkaClientError,
+): void {
+  for (const { positions } of groups)
+    fail(
+      outcomes,
+      positions.map((p) => topicPositions[p]),
+      error,
+    );
 }
 
 /** Each record of an acknowledged partition gets its offset: the base offset plus its place in the send. */
