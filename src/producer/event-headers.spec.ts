@@ -19,6 +19,19 @@ describe('buildEventHeaders', () => {
     });
   });
 
+  it('puts the library headers in the same order with and without extra headers (their order on the wire)', () => {
+    expect(Object.keys(buildEventHeaders(values))).toEqual([
+      EventHeaders.EVENT_NAME,
+      EventHeaders.EVENT_ID,
+      EventHeaders.CORRELATION_ID,
+      EventHeaders.CONTENT_TYPE,
+      EventHeaders.CLIENT_ID,
+    ]);
+    expect(Object.entries(buildEventHeaders(values))).toEqual(
+      Object.entries(buildEventHeaders({ ...values, extra: {} })),
+    );
+  });
+
   it('keeps extra headers beside the library ones', () => {
     const headers = buildEventHeaders({ ...values, extra: { tenant: 't-9', 'trace-id': 'tr-1' } });
     expect(headers).toMatchObject({ tenant: 't-9', 'trace-id': 'tr-1', [EventHeaders.EVENT_ID]: 'e-1' });

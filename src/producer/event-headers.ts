@@ -8,7 +8,10 @@ export interface EventHeaderValues {
   extra?: Record<string, string>;
 }
 
-/** Headers of an event record. The library's own headers win over same-named extra headers. */
+/**
+ * Headers of an event record. The library's own headers win over same-named extra headers. Without extra
+ * headers (the common case) the object is one literal: no spread, and one shape for every record.
+ */
 export function buildEventHeaders({
   eventName,
   eventId,
@@ -16,6 +19,15 @@ export function buildEventHeaders({
   clientId,
   extra,
 }: EventHeaderValues): Record<string, string> {
+  if (extra === undefined) {
+    return {
+      'event-name': eventName,
+      'event-id': eventId,
+      'correlation-id': correlationId,
+      'content-type': JSON_CONTENT_TYPE,
+      'client-id': clientId,
+    } satisfies Record<(typeof EventHeaders)[keyof typeof EventHeaders], string>;
+  }
   return {
     ...extra,
     [EventHeaders.EVENT_NAME]: eventName,

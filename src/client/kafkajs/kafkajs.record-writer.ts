@@ -1,9 +1,11 @@
-import { CompressionTypes, Kafka, Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, Producer, RecordMetadata } from 'kafkajs';
 import type { KafkaCompression } from '../../interfaces/kafka-connection-options.interface';
 import { withTimeout } from '../with-timeout';
 import { KafkajsAdminClient } from './kafkajs.admin-client';
 import type { RecordWriter, RecordWriterOptions, TopicRecord, WriteOutcome } from '../record-writer.port';
+import { KafkaClientError } from '../kafka-client.error';
 import { clientCall, toClientError } from './kafkajs-error.mapper';
+import { checkAcknowledgements } from './produce-response.guard';
 import { PartitionAssigner, PartitionedMessages } from './partition-assigner';
 
 const COMPRESSION_TYPES: Record<KafkaCompression, CompressionTypes> = {
@@ -14,9 +16,13 @@ const COMPRESSION_TYPES: Record<KafkaCompression, CompressionTypes> = {
   zstd: CompressionTypes.ZSTD,
 };
 
+/** How many times one leader's records are sent while the responses leave some partition out. */
+const MAX_SENDS = 3;
+
 /**
- * kafkajs' idempotent producer (one request in flight per broker, acks=all), sending one request per
- * partition: see partition-assigner.ts for the kafkajs bug this avoids.
+ * kafkajs' idempotent producer (one request in flight per broker, acks=all), sending one request per leader
+ * that carries all its partitions, and checking every partition came back acknowledged (kafkajs #1303: see
+ * produce-response.guard.ts).
  */
 export class KafkajsRecordWriter implements RecordWriter {
   private readonly producer: Producer;
@@ -82,13 +88,13 @@ export class KafkajsRecordWriter implements RecordWriter {
     }
   }
 
-  /** One request per partition, all in parallel; a partition whose request fails fails only its records. */
+  /**
+   * One send per topic and leader, all in parallel: kafkajs makes one Produce request per broker for it, carrying
+   * all that leader's partitions. A send that fails fails only its own records; a partition missing from a
+   * send's response (kafkajs #1303) is sent again, and never reported written.
+   */
   async write(records: readonly TopicRecord[]): Promise<WriteOutcome[]> {
     const outcomes = new Array<WriteOutcome>(records.length);
-    const fail = (positions: number[], error: unknown) => {
-      const failure: WriteOutcome = { ok: false, error: toClientError(error) };
-      for (const position of positions) outcomes[position] = failure;
-    };
     const byTopic = new Map<string, number[]>();
     records.forEach((r, position) => {
       const positions = byTopic.get(r.topic);
@@ -103,35 +109,96 @@ export class KafkajsRecordWriter implements RecordWriter {
           groups = await this.partitions.assign(topicPositions.map((p) => records[p]));
         } catch (error) {
           this.partitions.invalidate(topic);
-          return fail(topicPositions, error);
+          return fail(outcomes, topicPositions, toClientError(error));
+        }
+        const byLeader = new Map<number, PartitionedMessages[]>();
+        for (const group of groups) {
+          const same = byLeader.get(group.leader);
+          if (same) same.push(group);
+          else byLeader.set(group.leader, [group]);
         }
         await Promise.all(
-          groups.map(async ({ partition, messages, positions }) => {
-            const callers = positions.map((p) => topicPositions[p]);
-            try {
-              const [result] = await this.producer.send({
-                topic,
-                messages,
-                acks: -1,
-                compression: this.compression,
-              });
-              const base = Number(result.baseOffset ?? '-1');
-              // Offsets stay exact as Numbers below 2^53; BigInt per record only beyond that.
-              const exact = Number.isSafeInteger(base + callers.length);
-              callers.forEach((position, i) => {
-                const offset = exact
-                  ? String(base + i)
-                  : (BigInt(result.baseOffset ?? '-1') + BigInt(i)).toString();
-                outcomes[position] = { ok: true, partition, offset };
-              });
-            } catch (error) {
-              this.partitions.invalidate(topic);
-              fail(callers, error);
-            }
-          }),
+          [...byLeader.values()].map((leaderGroups) =>
+            this.sendUntilAcknowledged(topic, leaderGroups, topicPositions, outcomes),
+          ),
         );
       }),
     );
     return outcomes;
   }
+
+  /** Sends one leader's partitions of a topic, then again those the response left out, up to MAX_SENDS times. */
+  private async sendUntilAcknowledged(
+    topic: string,
+    groups: PartitionedMessages[],
+    topicPositions: readonly number[],
+    outcomes: WriteOutcome[],
+  ): Promise<void> {
+    let pending = groups;
+    for (let sends = 1; ; sends++) {
+      let acknowledgements: RecordMetadata[];
+      try {
+        acknowledgements = await this.producer.send({
+          topic,
+          messages: pending.length === 1 ? pending[0].messages : pending.flatMap((g) => g.messages),
+          acks: -1,
+          compression: this.compression,
+        });
+      } catch (error) {
+        this.partitions.invalidate(topic);
+        return failGroups(outcomes, pending, topicPositions, toClientError(error));
+      }
+      const { acknowledged, missing } = checkAcknowledgements(pending, acknowledgements);
+      for (const { sent, baseOffset } of acknowledged) settle(outcomes, sent, baseOffset, topicPositions);
+      if (missing.length === 0) return;
+      // The leaders moved under the send: read them again before the next one.
+      this.partitions.invalidate(topic);
+      if (sends >= MAX_SENDS) {
+        const failure = new KafkaClientError(
+          'other',
+          true,
+          `kafkajs reported no write of topic ${topic} partition(s) ${missing.map((g) => g.partition).join(', ')} ` +
+            `after ${sends} sends (its leaders kept moving; kafkajs issue #1303); none of their records is ` +
+            `reported written: send them again once the cluster settles`,
+        );
+        return failGroups(outcomes, missing, topicPositions, failure);
+      }
+      pending = missing;
+    }
+  }
+}
+
+function fail(outcomes: WriteOutcome[], positions: readonly number[], error: KafkaClientError): void {
+  const failure: WriteOutcome = { ok: false, error };
+  for (const position of positions) outcomes[position] = failure;
+}
+
+function failGroups(
+  outcomes: WriteOutcome[],
+  groups: readonly PartitionedMessages[],
+  topicPositions: readonly number[],
+  error: KafkaClientError,
+): void {
+  for (const { positions } of groups)
+    fail(
+      outcomes,
+      positions.map((p) => topicPositions[p]),
+      error,
+    );
+}
+
+/** Each record of an acknowledged partition gets its offset: the base offset plus its place in the send. */
+function settle(
+  outcomes: WriteOutcome[],
+  { partition, positions }: PartitionedMessages,
+  baseOffset: string,
+  topicPositions: readonly number[],
+): void {
+  const base = Number(baseOffset);
+  // Offsets stay exact as Numbers below 2^53; BigInt per record only beyond that.
+  const exact = Number.isSafeInteger(base + positions.length);
+  positions.forEach((p, i) => {
+    const offset = exact ? String(base + i) : (BigInt(baseOffset) + BigInt(i)).toString();
+    outcomes[topicPositions[p]] = { ok: true, partition, offset };
+  });
 }

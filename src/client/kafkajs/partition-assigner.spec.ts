@@ -27,6 +27,7 @@ describe('PartitionAssigner', () => {
         });
         expect(message.partition).toBe(expected);
         expect(group.partition).toBe(expected);
+        expect(group.leader).toBe(expected + 1);
         expect(records[group.positions[i]].value).toBe(message.value);
       }
       // Order within a partition is the callers' order.
