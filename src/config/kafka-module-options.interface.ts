@@ -85,6 +85,15 @@ export interface KafkaHealthOptions {
   livenessTtlMs?: number;
 }
 
+/** OpenTelemetry, through the optional peer `@opentelemetry/api` (docs/tracing.md). */
+export interface KafkaTelemetryOptions {
+  /**
+   * Spans for sends, handler attempts and parks, and the W3C trace context in each record's headers, once a
+   * tracer provider is registered (none registered: nothing is done). KAFKA_TRACING. Default true.
+   */
+  tracing?: boolean;
+}
+
 /**
  * What KafkaModule.forRoot / forRootAsync take. Every field is optional: what is missing comes from the
  * environment variables of the reference design, then from its defaults.
@@ -131,6 +140,8 @@ export interface KafkaModuleOptions {
   health?: KafkaHealthOptions;
   /** kafkajs' own log level. KAFKA_LOG_LEVEL. Default 'warn'. */
   logLevel?: KafkaLogLevel;
+  /** Traces (and metrics) through OpenTelemetry; see docs/tracing.md. */
+  telemetry?: KafkaTelemetryOptions;
   consumer?: KafkaConsumerOptions;
   producer?: KafkaProducerOptions;
   deadLetter?: KafkaDeadLetterOptions;
@@ -171,6 +182,7 @@ export interface ResolvedKafkaOptions {
   healthCheckTimeout: number;
   health: KafkaHealthOptions;
   logLevel: KafkaLogLevel;
+  telemetry: Required<KafkaTelemetryOptions>;
   consumer: Required<KafkaConsumerOptions>;
   producer: Required<KafkaProducerOptions>;
   deadLetter: Required<KafkaDeadLetterOptions>;

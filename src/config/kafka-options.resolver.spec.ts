@@ -298,3 +298,17 @@ describe('resolveKafkaOptions: operability settings', () => {
     expect(() => resolveKafkaOptions({ health: { livenessTtlMs: 0 } }, {})).toThrow(/health\.livenessTtlMs/);
   });
 });
+
+describe('resolveKafkaOptions: telemetry', () => {
+  it('traces by default, and takes telemetry.tracing over KAFKA_TRACING', () => {
+    expect(resolveKafkaOptions({}, {}).telemetry.tracing).toBe(true);
+    expect(resolveKafkaOptions({}, { KAFKA_TRACING: 'false' }).telemetry.tracing).toBe(false);
+    expect(
+      resolveKafkaOptions({ telemetry: { tracing: true } }, { KAFKA_TRACING: 'off' }).telemetry.tracing,
+    ).toBe(true);
+  });
+
+  it('names KAFKA_TRACING when it is not a boolean', () => {
+    expect(() => resolveKafkaOptions({}, { KAFKA_TRACING: 'maybe' })).toThrow(/KAFKA_TRACING.*maybe/);
+  });
+});

@@ -75,6 +75,9 @@ export function resolveKafkaOptions(
           : positive(explicit.health.livenessTtlMs, 'health.livenessTtlMs'),
     },
     logLevel: logLevelName(pick('logLevel') ?? 'warn', label('logLevel', 'KAFKA_LOG_LEVEL')),
+    telemetry: {
+      tracing: explicit.telemetry?.tracing ?? fromEnv.telemetry?.tracing ?? true,
+    },
     consumer: {
       sessionTimeout: positive(explicit.consumer?.sessionTimeout ?? 30_000, 'consumer.sessionTimeout'),
       heartbeatInterval: positive(explicit.consumer?.heartbeatInterval ?? 3000, 'consumer.heartbeatInterval'),

@@ -16,6 +16,7 @@ import { runKeyOrdered } from './key-ordered.scheduler';
 import { PartitionBatch } from './partition-batch';
 import { RedeliveryDispatcher } from './redelivery.dispatcher';
 import { redeliveryTopic } from '../config/redelivery-topic';
+import { createKafkaTracing } from '../telemetry/tracing';
 
 /** With autoCommit, at most about this much processed work is uncommitted (Java defaults to 5 s). */
 const AUTO_COMMIT_INTERVAL_MS = 1000;
@@ -63,12 +64,18 @@ export class ConsumerGroupRunner {
   ) {
     this.logger = new ThrottledLogger(new Logger(`KafkaConsumer:${definition.groupId}`));
     this.livenessTtlMs = options.health.livenessTtlMs ?? defaultLivenessTtl(definition.handlers);
-    this.dispatcher = new EventDispatcher(definition, deadLetter, options.consumer.heartbeatInterval);
+    const tracing = createKafkaTracing(options.telemetry.tracing);
+    this.dispatcher = new EventDispatcher(
+      definition,
+      deadLetter,
+      options.consumer.heartbeatInterval,
+      tracing,
+    );
     this.heartbeatEveryMs = heartbeatCadence(options.consumer.heartbeatInterval);
     if (options.deadLetter.replay) {
       const topic = redeliveryTopic(options.dlqTopic, definition.groupId);
       const hb = options.consumer.heartbeatInterval;
-      this.redelivery = new RedeliveryDispatcher(topic, definition, deadLetter, hb);
+      this.redelivery = new RedeliveryDispatcher(topic, definition, deadLetter, hb, tracing);
     }
   }
 

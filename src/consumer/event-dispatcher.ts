@@ -8,6 +8,7 @@ import { EventRouter } from '../routing/event-router';
 import { asValidationError } from '../validation/validation-issues';
 import { HandlerInvoker, HandlerOutcome, RecordContext } from './handler-invoker';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
+import type { KafkaTracing } from '../telemetry/tracing';
 
 /** The partition a record came from, and the consumer's lease on it (a PartitionBatch). */
 export type LeasedPartition = PartitionLease & { readonly topic: string; readonly partition: number };
@@ -48,9 +49,10 @@ export class EventDispatcher {
     private readonly group: ConsumerGroupDefinition,
     private readonly deadLetter: DeadLetterSink,
     heartbeatIntervalMs: number,
+    tracing?: KafkaTracing,
   ) {
     this.router = new EventRouter(group.handlers);
-    this.invoker = new HandlerInvoker(heartbeatIntervalMs, group.handlers);
+    this.invoker = new HandlerInvoker(heartbeatIntervalMs, group.handlers, tracing);
   }
 
   async dispatch(batch: LeasedPartition, record: ConsumedRecord): Promise<DispatchOutcome> {

@@ -6,6 +6,7 @@ import type { EventHandlerDefinition } from '../routing/event-handler.definition
 import type { RecordHeaders } from '../interfaces/kafka-record.interface';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import { decodeHeaders } from '../routing/event-record.parser';
+import type { KafkaTracing, TracedOperation } from '../telemetry/tracing';
 import { InFlightWatch, WatchedAttempt } from './in-flight.watch';
 
 export type HandlerOutcome =
@@ -37,7 +38,11 @@ const OK_FIRST_TIME: HandlerOutcome = Object.freeze({ status: 'ok', attempts: 1 
 export class HandlerInvoker {
   private readonly watch: InFlightWatch;
 
-  constructor(heartbeatIntervalMs: number, handlers: readonly EventHandlerDefinition[]) {
+  constructor(
+    heartbeatIntervalMs: number,
+    handlers: readonly EventHandlerDefinition[],
+    private readonly tracing?: KafkaTracing,
+  ) {
     const limits = handlers.map((h) => h.timeoutMs).filter((ms) => ms > 0);
     this.watch = new InFlightWatch(heartbeatIntervalMs, limits.length > 0 ? Math.min(...limits) : 0);
   }
@@ -109,8 +114,47 @@ export class HandlerInvoker {
     lease: PartitionLease,
   ): Promise<void> | undefined {
     const context = new AttemptContext(record, handler.id, attempt);
+    const span = this.tracing?.startProcess(record, record.rawHeaders, handler.id, attempt);
+    if (span) return this.traced(span, () => this.call(handler, body, context, lease));
+    return this.call(handler, body, context, lease);
+  }
+
+  /** The attempt inside its CONSUMER span: the span ends with the attempt's outcome (a timeout included). */
+  private traced(span: TracedOperation, call: () => Promise<void> | undefined): Promise<void> | undefined {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = span.run(call);
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    }
+    if (!pending) span.ok();
+    else
+      pending.then(
+        () => span.ok(),
+        (error: unknown) => span.fail(error),
+      );
+    return pending;
+  }
+
+  /** Calls the handler in its event context, and watches the attempt when it returns a promise. */
+  private call(
+    handler: EventHandlerDefinition,
+    body: unknown,
+    context: AttemptContext,
+    lease: PartitionLease,
+  ): Promise<void> | undefined {
     const result = eventContextStorage.run(context, () => handler.invoke(body, context));
     if (!isThenable(result)) return undefined;
+    return this.watchAttempt(handler, context, lease, result);
+  }
+
+  private watchAttempt(
+    handler: EventHandlerDefinition,
+    context: AttemptContext,
+    lease: PartitionLease,
+    result: PromiseLike<unknown>,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const watched: WatchedAttempt = {
         startedAt: Date.now(),

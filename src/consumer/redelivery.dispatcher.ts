@@ -4,6 +4,7 @@ import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
 import { DeadLetterHeaders, DeadLetterReplayHeaders, EventHeaders } from '../kafka.constants';
 import type { ConsumerGroupDefinition } from '../routing/event-handler.definition';
 import { headerText } from '../routing/event-record.parser';
+import type { KafkaTracing } from '../telemetry/tracing';
 import { DispatchCounters, DispatchOutcome, EventDispatcher, LeasedPartition } from './event-dispatcher';
 
 /**
@@ -20,12 +21,13 @@ export class RedeliveryDispatcher {
     private readonly group: ConsumerGroupDefinition,
     private readonly deadLetter: DeadLetterSink,
     heartbeatIntervalMs: number,
+    tracing?: KafkaTracing,
   ) {
     // One dispatcher per handler, built once: each routes to its own handler alone.
     for (const handler of group.handlers) {
       this.byHandler.set(
         handler.id,
-        new EventDispatcher({ ...group, handlers: [handler] }, deadLetter, heartbeatIntervalMs),
+        new EventDispatcher({ ...group, handlers: [handler] }, deadLetter, heartbeatIntervalMs, tracing),
       );
     }
   }

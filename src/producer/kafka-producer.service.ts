@@ -10,6 +10,8 @@ import type { EventPayload } from '../interfaces/event-schema.interface';
 import type { BatchEvent, SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';
 import { KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
 import { producerNotReady, sendFailed } from '../kafka.messages';
+import { createKafkaTracing, KafkaTracing, TracedOperation } from '../telemetry/tracing';
+import { writtenAttributes } from '../telemetry/tracing.attributes';
 import { buildEventRecord, EventRecord, EventRecordSettings } from './event-record.builder';
 import { SendBatcher, WrittenRecord } from './send-batcher';
 
@@ -22,6 +24,7 @@ import { SendBatcher, WrittenRecord } from './send-batcher';
 export class KafkaProducerService {
   private readonly settings: EventRecordSettings;
   private readonly batcher?: SendBatcher<TopicRecord>;
+  private readonly tracing?: KafkaTracing;
 
   /** @internal Made by Nest's injector. */
   constructor(
@@ -35,6 +38,7 @@ export class KafkaProducerService {
       topicFor: (eventName) => topics.topicForEvent(eventName),
       inheritedCorrelationId: currentCorrelationId,
     };
+    this.tracing = createKafkaTracing(options.telemetry.tracing);
     const { lingerMs, maxBatchSize } = options.producer;
     if (lingerMs > 0) {
       this.batcher = new SendBatcher((records) => this.writer.write(records), lingerMs, maxBatchSize);
@@ -57,7 +61,21 @@ export class KafkaProducerService {
   ): Promise<SentEventMetadata> {
     const event = buildEventRecord(eventName, payload, options, this.settings);
     if (!this.options.enabled) return notSent(event);
-    const { topic } = event.record;
+    const span = this.traceSend(event);
+    if (!span) return this.write(event);
+    try {
+      const result = await this.write(event);
+      span.ok(writtenAttributes(result.partition, result.offset));
+      return result;
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    }
+  }
+
+  /** One event, through the batcher when lingerMs > 0: its outcome comes when the broker acknowledged it. */
+  private async write(event: EventRecord): Promise<SentEventMetadata> {
+    const { eventName, topic } = event.meta;
     if (!this.writer.isConnected) await this.ready(eventName, topic);
     if (!this.batcher)
       return sent(event, written(eventName, topic, await this.writer.write([event.record]))[0]);
@@ -66,6 +84,18 @@ export class KafkaProducerService {
     } catch (error) {
       throw sendError(eventName, topic, error);
     }
+  }
+
+  /** The event's PRODUCER span, its context injected into the record's headers; undefined when not traced. */
+  private traceSend({ record, meta }: EventRecord): TracedOperation | undefined {
+    return this.tracing?.startSend(record.headers ?? (record.headers = {}), {
+      topic: record.topic,
+      key: record.key,
+      clientId: this.options.clientId,
+      eventName: meta.eventName,
+      eventId: meta.eventId,
+      correlationId: meta.correlationId,
+    });
   }
 
   /**
@@ -78,9 +108,22 @@ export class KafkaProducerService {
     if (!this.options.enabled || built.length === 0) return built.map(notSent);
     const what = [...new Set(built.map((e) => e.meta.eventName))].join(', ');
     const topics = [...new Set(built.map((e) => e.record.topic))].join(',');
-    if (!this.writer.isConnected) await this.ready(what, topics);
-    const outcomes = written(what, topics, await this.writer.write(built.map((e) => e.record)));
-    return built.map((event, i) => sent(event, outcomes[i]));
+    const spans = this.tracing ? built.map((event) => this.traceSend(event)) : undefined;
+    try {
+      if (!this.writer.isConnected) await this.ready(what, topics);
+      const outcomes = await this.writer.write(built.map((e) => e.record));
+      // Each span ends with its own record's outcome, before a failure elsewhere rejects the call.
+      spans?.forEach((span, i) => {
+        const outcome = outcomes[i];
+        if (outcome.ok) span?.ok(writtenAttributes(outcome.partition, outcome.offset));
+        else span?.fail(sendError(what, topics, outcome.error));
+      });
+      const places = written(what, topics, outcomes);
+      return built.map((event, i) => sent(event, places[i]));
+    } catch (error) {
+      spans?.forEach((span) => span?.fail(error));
+      throw error;
+    }
   }
 
   /**
