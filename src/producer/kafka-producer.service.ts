@@ -12,7 +12,7 @@ import { KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
 import { producerNotReady, sendFailed } from '../kafka.messages';
 import { createKafkaTracing, KafkaTracing, TracedOperation } from '../telemetry/tracing';
 import { writtenAttributes } from '../telemetry/tracing.attributes';
-import { buildEventRecord, EventRecord, EventRecordSettings } from './event-record.builder';
+import { buildEventRecord, checkRecordSize, EventRecord, EventRecordSettings } from './event-record.builder';
 import { SendBatcher, WrittenRecord } from './send-batcher';
 
 /**
@@ -88,7 +88,7 @@ export class KafkaProducerService {
 
   /** The event's PRODUCER span, its context injected into the record's headers; undefined when not traced. */
   private traceSend({ record, meta }: EventRecord): TracedOperation | undefined {
-    return this.tracing?.startSend(record.headers ?? (record.headers = {}), {
+    const span = this.tracing?.startSend(record.headers ?? (record.headers = {}), {
       topic: record.topic,
       key: record.key,
       clientId: this.options.clientId,
@@ -96,6 +96,15 @@ export class KafkaProducerService {
       eventId: meta.eventId,
       correlationId: meta.correlationId,
     });
+    if (!span) return undefined;
+    try {
+      // traceparent and tracestate count towards the broker's limit too.
+      checkRecordSize(meta.eventName, record, this.options.producer.maxRecordBytes);
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    }
+    return span;
   }
 
   /**

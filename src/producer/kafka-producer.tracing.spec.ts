@@ -1,0 +1,112 @@
+import * as api from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { KafkaClientError } from '../client/kafka-client.error';
+import type { RecordWriter, TopicRecord, WriteOutcome } from '../client/record-writer.port';
+import type { KafkaModuleOptions } from '../config/kafka-module-options.interface';
+import { resolveKafkaOptions } from '../config/kafka-options.resolver';
+import { TopicResolver } from '../config/topic.resolver';
+import { KafkaProducerService } from './kafka-producer.service';
+
+/** A writer whose answers the test gives: each write waits until `answer` is called. */
+class ScriptedWriter implements RecordWriter {
+  readonly isConnected = true;
+  readonly writes: { records: readonly TopicRecord[]; answer: (outcomes: WriteOutcome[]) => void }[] = [];
+  connect = () => Promise.resolve();
+  disconnect = () => Promise.resolve();
+  write(records: readonly TopicRecord[]): Promise<WriteOutcome[]> {
+    return new Promise((answer) => this.writes.push({ records, answer }));
+  }
+}
+
+const refused = new KafkaClientError('authorization', false, 'TOPIC_AUTHORIZATION_FAILED');
+
+describe('KafkaProducerService tracing', () => {
+  let exporter: InMemorySpanExporter;
+  let provider: BasicTracerProvider;
+
+  beforeEach(() => {
+    exporter = new InMemorySpanExporter();
+    provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    api.trace.setGlobalTracerProvider(provider);
+  });
+  afterEach(async () => {
+    api.trace.disable();
+    api.propagation.disable();
+    api.context.disable();
+    await provider.shutdown();
+  });
+
+  const producerWith = (options: KafkaModuleOptions = {}) => {
+    const resolved = resolveKafkaOptions({ topics: { work: 'work' }, ...options }, {});
+    const writer = new ScriptedWriter();
+    return { writer, producer: new KafkaProducerService(resolved, writer, new TopicResolver(resolved)) };
+  };
+  const flushed = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('keeps the PRODUCER span open while the event waits in a batch, and ends it at the acknowledgement', async () => {
+    const { writer, producer } = producerWith({ producer: { lingerMs: 5 } });
+    const sending = producer.send('work.ordered', { id: 1 });
+    await flushed();
+    expect(writer.writes).toHaveLength(1);
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+    expect(writer.writes[0].records[0].headers?.traceparent).toMatch(/^00-/);
+    writer.writes[0].answer([{ ok: true, partition: 2, offset: '9' }]);
+    await sending;
+    const [span] = exporter.getFinishedSpans();
+    expect(span.name).toBe('send work');
+    expect(span.attributes).toMatchObject({
+      'messaging.destination.partition.id': '2',
+      'messaging.kafka.offset': 9,
+    });
+  });
+
+  it('ends the span of a refused send with status ERROR and error.type KafkaSendError', async () => {
+    const { writer, producer } = producerWith({ producer: { lingerMs: 0 } });
+    const sending = producer.send('work.ordered', { id: 1 });
+    await flushed();
+    writer.writes[0].answer([{ ok: false, error: refused }]);
+    await expect(sending).rejects.toThrow(/TOPIC_AUTHORIZATION_FAILED/);
+    const [span] = exporter.getFinishedSpans();
+    expect(span.status.code).toBe(api.SpanStatusCode.ERROR);
+    expect(span.attributes['error.type']).toBe('KafkaSendError');
+  });
+
+  it("ends each span of a sendBatch with its own record's outcome", async () => {
+    const { writer, producer } = producerWith();
+    const sending = producer.sendBatch([
+      { eventName: 'work.ordered', payload: { id: 1 } },
+      { eventName: 'work.ordered', payload: { id: 2 } },
+    ]);
+    await flushed();
+    const [first, second] = writer.writes[0].records.map((r) => r.headers?.traceparent);
+    expect(first).not.toBe(second);
+    writer.writes[0].answer([
+      { ok: true, partition: 0, offset: '1' },
+      { ok: false, error: refused },
+    ]);
+    await expect(sending).rejects.toThrow(/TOPIC_AUTHORIZATION_FAILED/);
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((s) => [s.status.code, s.attributes['error.type']])).toEqual([
+      [api.SpanStatusCode.UNSET, undefined],
+      [api.SpanStatusCode.ERROR, 'KafkaSendError'],
+    ]);
+  });
+
+  it('writes no trace header and makes no span with telemetry.tracing false', async () => {
+    const { writer, producer } = producerWith({ telemetry: { tracing: false } });
+    const sending = producer.send('work.ordered', { id: 1 });
+    await flushed();
+    writer.writes[0].answer([{ ok: true, partition: 0, offset: '1' }]);
+    await sending;
+    expect(writer.writes[0].records[0].headers).not.toHaveProperty('traceparent');
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+  });
+});
