@@ -11,6 +11,9 @@ import type { RecordWriter, TopicRecord, WriteOutcome } from '../client/record-w
 import type { KafkaModuleOptions } from '../config/kafka-module-options.interface';
 import { resolveKafkaOptions } from '../config/kafka-options.resolver';
 import { TopicResolver } from '../config/topic.resolver';
+import { recordSize } from '../client/record-size';
+import { EventTooLargeError } from '../errors/event-too-large.error';
+import { buildEventRecord } from './event-record.builder';
 import { KafkaProducerService } from './kafka-producer.service';
 
 /** A writer whose answers the test gives: each write waits until `answer` is called. */
@@ -98,6 +101,28 @@ describe('KafkaProducerService tracing', () => {
       [api.SpanStatusCode.UNSET, undefined],
       [api.SpanStatusCode.ERROR, 'KafkaSendError'],
     ]);
+  });
+
+  it('counts the trace headers towards producer.maxRecordBytes', async () => {
+    const settings = {
+      clientId: 'yellow-grid-fsm',
+      maxRecordBytes: 1_000_000,
+      topicFor: () => 'work',
+      inheritedCorrelationId: () => undefined,
+    };
+    const { record } = buildEventRecord('work.ordered', { id: 1 }, { eventId: 'e-1' }, settings);
+    // Room for the record as built, not for its traceparent (55 bytes) too.
+    const maxRecordBytes = recordSize(record.key, record.value, record.headers) + 10;
+    const { writer, producer } = producerWith({ producer: { maxRecordBytes } });
+    const sending = producer
+      .send('work.ordered', { id: 1 }, { eventId: 'e-1' })
+      .catch((error: unknown) => error);
+    await flushed();
+    // Had it been written, the broker would have refused it: answer so the test ends either way.
+    writer.writes.forEach((w) => w.answer([{ ok: true, partition: 0, offset: '1' }]));
+    expect(await sending).toBeInstanceOf(EventTooLargeError);
+    expect(writer.writes).toHaveLength(0);
+    expect(exporter.getFinishedSpans()[0].attributes['error.type']).toBe('EventTooLargeError');
   });
 
   it('writes no trace header and makes no span with telemetry.tracing false', async () => {
