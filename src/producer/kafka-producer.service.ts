@@ -117,12 +117,13 @@ export class KafkaProducerService {
     if (!this.options.enabled || built.length === 0) return built.map(notSent);
     const what = [...new Set(built.map((e) => e.meta.eventName))].join(', ');
     const topics = [...new Set(built.map((e) => e.record.topic))].join(',');
-    const spans = this.tracing ? built.map((event) => this.traceSend(event)) : undefined;
+    const spans: (TracedOperation | undefined)[] = [];
     try {
+      if (this.tracing) for (const event of built) spans.push(this.traceSend(event));
       if (!this.writer.isConnected) await this.ready(what, topics);
       const outcomes = await this.writer.write(built.map((e) => e.record));
       // Each span ends with its own record's outcome, before a failure elsewhere rejects the call.
-      spans?.forEach((span, i) => {
+      spans.forEach((span, i) => {
         const outcome = outcomes[i];
         if (outcome.ok) span?.ok(writtenAttributes(outcome.partition, outcome.offset));
         else span?.fail(sendError(what, topics, outcome.error));
@@ -130,7 +131,9 @@ export class KafkaProducerService {
       const places = written(what, topics, outcomes);
       return built.map((event, i) => sent(event, places[i]));
     } catch (error) {
-      spans?.forEach((span) => span?.fail(error));
+      // Spans already ended keep their outcome; the others (an event too large after the trace headers, a
+      // producer not ready in time, a write that threw) end with this error.
+      spans.forEach((span) => span?.fail(error));
       throw error;
     }
   }
