@@ -90,11 +90,16 @@ describe('KafkaTracing', () => {
     expect(consumer.status.code).toBe(api.SpanStatusCode.ERROR);
   });
 
-  it('starts a record without a traceparent as a new trace', () => {
+  it('starts a record without a traceparent as a new trace, whatever span the consumer loop runs in', () => {
     register();
-    tracing.startProcess(processedRecord, undefined, 'Billing.on', 1)!.ok();
-    const [span] = exporter.getFinishedSpans();
-    expect(span.parentSpanContext).toBeUndefined();
+    api.trace.getTracer('app').startActiveSpan('bootstrap', (bootstrap) => {
+      tracing.startProcess(processedRecord, undefined, 'Billing.on', 1)!.ok();
+      tracing.startPark('dlq', undefined, {})!.ok();
+      bootstrap.end();
+    });
+    const [processed, parked] = exporter.getFinishedSpans();
+    expect(processed.parentSpanContext).toBeUndefined();
+    expect(parked.parentSpanContext).toBeUndefined();
   });
 
   it('ends an operation once: the first outcome stands', () => {
