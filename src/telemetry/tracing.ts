@@ -100,8 +100,10 @@ export class KafkaTracing {
   ): TracedOperation | undefined {
     const tracer = this.activeTracer();
     if (!tracer) return undefined;
-    const { context, trace, propagation, SpanKind } = this.api;
-    const parent = propagation.extract(context.active(), rawHeaders, recordHeaderGetter);
+    const { trace, propagation, SpanKind, ROOT_CONTEXT } = this.api;
+    // From the root, not the active context: the consumer's loop may have been started inside some span, and a
+    // record is the child of its sender (or a trace of its own), never of that.
+    const parent = propagation.extract(ROOT_CONTEXT, rawHeaders, recordHeaderGetter);
     const span = tracer.startSpan(
       `process ${record.topic}`,
       { kind: SpanKind.CONSUMER, attributes: processSpanAttributes(record, handler, attempt) },
@@ -121,8 +123,8 @@ export class KafkaTracing {
   ): TracedOperation | undefined {
     const tracer = this.activeTracer();
     if (!tracer) return undefined;
-    const { context, trace, propagation, SpanKind } = this.api;
-    const parent = propagation.extract(context.active(), rawHeaders, recordHeaderGetter);
+    const { trace, propagation, SpanKind, ROOT_CONTEXT } = this.api;
+    const parent = propagation.extract(ROOT_CONTEXT, rawHeaders, recordHeaderGetter);
     const span = tracer.startSpan(
       `send ${dlqTopic}`,
       {
