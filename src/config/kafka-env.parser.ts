@@ -59,9 +59,13 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
     options.deadLetter = { ...options.deadLetter, replay: parseBoolean('KAFKA_DLQ_REPLAY', replay) };
   }
   const metrics = get('KAFKA_METRICS');
-  if (metrics !== undefined) options.telemetry = { metrics: parseBoolean('KAFKA_METRICS', metrics) };
+  if (metrics !== undefined)
+    options.telemetry = { ...options.telemetry, metrics: parseBoolean('KAFKA_METRICS', metrics) };
   const logLevel = get('KAFKA_LOG_LEVEL');
   if (logLevel !== undefined) options.logLevel = logLevel.toLowerCase() as KafkaModuleOptions['logLevel'];
+  const tracing = get('KAFKA_TRACING');
+  if (tracing !== undefined)
+    options.telemetry = { ...options.telemetry, tracing: parseBoolean('KAFKA_TRACING', tracing) };
   const createTopics = get('KAFKA_CREATE_TOPICS');
   if (createTopics !== undefined) options.createTopics = parseBoolean('KAFKA_CREATE_TOPICS', createTopics);
   // Unlike the other variables, a prefix set to '' means something: derived topics are the bare domain.

@@ -85,13 +85,18 @@ export interface KafkaHealthOptions {
   livenessTtlMs?: number;
 }
 
-/** OpenTelemetry, through the optional peer `@opentelemetry/api`; see docs/metrics.md. */
+/** OpenTelemetry, through the optional peer `@opentelemetry/api` (docs/tracing.md, docs/metrics.md). */
 export interface KafkaTelemetryOptions {
   /**
    * Record metrics (sent, consumed, handler durations, retries, parks, records in flight, lag) on the global
    * MeterProvider. Nothing is recorded while none is registered. KAFKA_METRICS. Default true.
    */
   metrics?: boolean;
+  /**
+   * Spans for sends, handler attempts and parks, and the W3C trace context in each record's headers, once a
+   * tracer provider is registered (none registered: nothing is done). KAFKA_TRACING. Default true.
+   */
+  tracing?: boolean;
 }
 
 /**
@@ -138,10 +143,10 @@ export interface KafkaModuleOptions {
   healthCheckTimeout?: number;
   /** Liveness settings (`KafkaHealthIndicator.isAlive`). */
   health?: KafkaHealthOptions;
-  /** Metrics through OpenTelemetry (docs/metrics.md). */
-  telemetry?: KafkaTelemetryOptions;
   /** kafkajs' own log level. KAFKA_LOG_LEVEL. Default 'warn'. */
   logLevel?: KafkaLogLevel;
+  /** Traces and metrics through OpenTelemetry (docs/tracing.md, docs/metrics.md). */
+  telemetry?: KafkaTelemetryOptions;
   consumer?: KafkaConsumerOptions;
   producer?: KafkaProducerOptions;
   deadLetter?: KafkaDeadLetterOptions;
@@ -181,8 +186,8 @@ export interface ResolvedKafkaOptions {
   requestTimeout: number;
   healthCheckTimeout: number;
   health: KafkaHealthOptions;
-  telemetry: Required<KafkaTelemetryOptions>;
   logLevel: KafkaLogLevel;
+  telemetry: Required<KafkaTelemetryOptions>;
   consumer: Required<KafkaConsumerOptions>;
   producer: Required<KafkaProducerOptions>;
   deadLetter: Required<KafkaDeadLetterOptions>;

@@ -23,12 +23,21 @@ describe('resolveKafkaOptions', () => {
     });
 
     it('records metrics unless telemetry.metrics or KAFKA_METRICS turns them off, the option winning', () => {
-      expect(resolveKafkaOptions({}, {}).telemetry).toEqual({ metrics: true });
-      expect(resolveKafkaOptions({}, { KAFKA_METRICS: 'false' }).telemetry).toEqual({ metrics: false });
+      expect(resolveKafkaOptions({}, {}).telemetry.metrics).toBe(true);
+      expect(resolveKafkaOptions({}, { KAFKA_METRICS: 'false' }).telemetry.metrics).toBe(false);
       expect(
-        resolveKafkaOptions({ telemetry: { metrics: true } }, { KAFKA_METRICS: 'false' }).telemetry,
-      ).toEqual({
+        resolveKafkaOptions({ telemetry: { metrics: true } }, { KAFKA_METRICS: 'false' }).telemetry.metrics,
+      ).toBe(true);
+    });
+
+    it('keeps metrics and tracing apart when both variables are set', () => {
+      expect(resolveKafkaOptions({}, { KAFKA_METRICS: 'false', KAFKA_TRACING: 'true' }).telemetry).toEqual({
+        metrics: false,
+        tracing: true,
+      });
+      expect(resolveKafkaOptions({}, { KAFKA_METRICS: 'true', KAFKA_TRACING: 'false' }).telemetry).toEqual({
         metrics: true,
+        tracing: false,
       });
     });
 
@@ -306,5 +315,19 @@ describe('resolveKafkaOptions: operability settings', () => {
     expect(resolved.producer.readyTimeoutMs).toBe(5000);
     expect(resolved.health.livenessTtlMs).toBeUndefined();
     expect(() => resolveKafkaOptions({ health: { livenessTtlMs: 0 } }, {})).toThrow(/health\.livenessTtlMs/);
+  });
+});
+
+describe('resolveKafkaOptions: telemetry', () => {
+  it('traces by default, and takes telemetry.tracing over KAFKA_TRACING', () => {
+    expect(resolveKafkaOptions({}, {}).telemetry.tracing).toBe(true);
+    expect(resolveKafkaOptions({}, { KAFKA_TRACING: 'false' }).telemetry.tracing).toBe(false);
+    expect(
+      resolveKafkaOptions({ telemetry: { tracing: true } }, { KAFKA_TRACING: 'off' }).telemetry.tracing,
+    ).toBe(true);
+  });
+
+  it('names KAFKA_TRACING when it is not a boolean', () => {
+    expect(() => resolveKafkaOptions({}, { KAFKA_TRACING: 'maybe' })).toThrow(/KAFKA_TRACING.*maybe/);
   });
 });

@@ -74,8 +74,11 @@ export function resolveKafkaOptions(
           ? undefined
           : positive(explicit.health.livenessTtlMs, 'health.livenessTtlMs'),
     },
-    telemetry: { metrics: explicit.telemetry?.metrics ?? fromEnv.telemetry?.metrics ?? true },
     logLevel: logLevelName(pick('logLevel') ?? 'warn', label('logLevel', 'KAFKA_LOG_LEVEL')),
+    telemetry: {
+      metrics: explicit.telemetry?.metrics ?? fromEnv.telemetry?.metrics ?? true,
+      tracing: explicit.telemetry?.tracing ?? fromEnv.telemetry?.tracing ?? true,
+    },
     consumer: {
       sessionTimeout: positive(explicit.consumer?.sessionTimeout ?? 30_000, 'consumer.sessionTimeout'),
       heartbeatInterval: positive(explicit.consumer?.heartbeatInterval ?? 3000, 'consumer.heartbeatInterval'),

@@ -17,6 +17,7 @@ import { PartitionBatch } from './partition-batch';
 import { RedeliveryDispatcher } from './redelivery.dispatcher';
 import { redeliveryTopic } from '../config/redelivery-topic';
 import type { MetricsRecorder } from '../telemetry/metrics.recorder';
+import { createKafkaTracing } from '../telemetry/tracing';
 
 /** With autoCommit, at most about this much processed work is uncommitted (Java defaults to 5 s). */
 const AUTO_COMMIT_INTERVAL_MS = 1000;
@@ -68,11 +69,12 @@ export class ConsumerGroupRunner {
     this.logger = new ThrottledLogger(new Logger(`KafkaConsumer:${definition.groupId}`));
     this.livenessTtlMs = options.health.livenessTtlMs ?? defaultLivenessTtl(definition.handlers);
     const hb = options.consumer.heartbeatInterval;
-    this.dispatcher = new EventDispatcher(definition, deadLetter, hb, metrics);
+    const tracing = createKafkaTracing(options.telemetry.tracing);
+    this.dispatcher = new EventDispatcher(definition, deadLetter, hb, metrics, tracing);
     this.heartbeatEveryMs = heartbeatCadence(options.consumer.heartbeatInterval);
     if (options.deadLetter.replay) {
       const topic = redeliveryTopic(options.dlqTopic, definition.groupId);
-      this.redelivery = new RedeliveryDispatcher(topic, definition, deadLetter, hb, metrics);
+      this.redelivery = new RedeliveryDispatcher(topic, definition, deadLetter, hb, metrics, tracing);
     }
   }
 

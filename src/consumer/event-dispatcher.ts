@@ -9,6 +9,7 @@ import { asValidationError } from '../validation/validation-issues';
 import { HandlerInvoker, HandlerOutcome, RecordContext } from './handler-invoker';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import type { MetricsRecorder } from '../telemetry/metrics.recorder';
+import type { KafkaTracing } from '../telemetry/tracing';
 
 /** The partition a record came from, and the consumer's lease on it (a PartitionBatch). */
 export type LeasedPartition = PartitionLease & { readonly topic: string; readonly partition: number };
@@ -50,9 +51,10 @@ export class EventDispatcher {
     private readonly deadLetter: DeadLetterSink,
     heartbeatIntervalMs: number,
     metrics?: MetricsRecorder,
+    tracing?: KafkaTracing,
   ) {
     this.router = new EventRouter(group.handlers);
-    this.invoker = new HandlerInvoker(heartbeatIntervalMs, group.handlers, metrics);
+    this.invoker = new HandlerInvoker(heartbeatIntervalMs, group.handlers, metrics, tracing);
   }
 
   async dispatch(batch: LeasedPartition, record: ConsumedRecord): Promise<DispatchOutcome> {

@@ -7,6 +7,7 @@ import type { RecordHeaders } from '../interfaces/kafka-record.interface';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import { decodeHeaders } from '../routing/event-record.parser';
 import type { MetricsRecorder } from '../telemetry/metrics.recorder';
+import type { KafkaTracing, TracedOperation } from '../telemetry/tracing';
 import { InFlightWatch, WatchedAttempt } from './in-flight.watch';
 
 export type HandlerOutcome =
@@ -42,6 +43,7 @@ export class HandlerInvoker {
     heartbeatIntervalMs: number,
     handlers: readonly EventHandlerDefinition[],
     private readonly metrics?: MetricsRecorder,
+    private readonly tracing?: KafkaTracing,
   ) {
     const limits = handlers.map((h) => h.timeoutMs).filter((ms) => ms > 0);
     this.watch = new InFlightWatch(heartbeatIntervalMs, limits.length > 0 ? Math.min(...limits) : 0);
@@ -111,13 +113,13 @@ export class HandlerInvoker {
     lease: PartitionLease,
   ): Promise<void> | undefined {
     const metrics = this.metrics;
-    if (!metrics) return this.call(handler, body, record, attempt, lease);
+    if (!metrics) return this.start(handler, body, record, attempt, lease);
     const attributes = metrics.handlerAttributes(record.groupId, record.topic, handler.id);
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     let pending: Promise<void> | undefined;
     try {
-      pending = this.call(handler, body, record, attempt, lease);
+      pending = this.start(handler, body, record, attempt, lease);
     } catch (error) {
       metrics.attempt(attributes, seconds(), error);
       throw error;
@@ -140,7 +142,7 @@ export class HandlerInvoker {
    * The context's AbortSignal is made only when the handler reads it (creating one costs more than a
    * trivial handler).
    */
-  private call(
+  private start(
     handler: EventHandlerDefinition,
     body: unknown,
     record: RecordContext,
@@ -148,8 +150,47 @@ export class HandlerInvoker {
     lease: PartitionLease,
   ): Promise<void> | undefined {
     const context = new AttemptContext(record, handler.id, attempt);
+    const span = this.tracing?.startProcess(record, record.rawHeaders, handler.id, attempt);
+    if (span) return this.traced(span, () => this.call(handler, body, context, lease));
+    return this.call(handler, body, context, lease);
+  }
+
+  /** The attempt inside its CONSUMER span: the span ends with the attempt's outcome (a timeout included). */
+  private traced(span: TracedOperation, call: () => Promise<void> | undefined): Promise<void> | undefined {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = span.run(call);
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    }
+    if (!pending) span.ok();
+    else
+      pending.then(
+        () => span.ok(),
+        (error: unknown) => span.fail(error),
+      );
+    return pending;
+  }
+
+  /** Calls the handler in its event context, and watches the attempt when it returns a promise. */
+  private call(
+    handler: EventHandlerDefinition,
+    body: unknown,
+    context: AttemptContext,
+    lease: PartitionLease,
+  ): Promise<void> | undefined {
     const result = eventContextStorage.run(context, () => handler.invoke(body, context));
     if (!isThenable(result)) return undefined;
+    return this.watchAttempt(handler, context, lease, result);
+  }
+
+  private watchAttempt(
+    handler: EventHandlerDefinition,
+    context: AttemptContext,
+    lease: PartitionLease,
+    result: PromiseLike<unknown>,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const watched: WatchedAttempt = {
         startedAt: Date.now(),

@@ -5,6 +5,7 @@ import { DeadLetterHeaders, DeadLetterReplayHeaders, EventHeaders } from '../kaf
 import type { ConsumerGroupDefinition } from '../routing/event-handler.definition';
 import { headerText } from '../routing/event-record.parser';
 import type { MetricsRecorder } from '../telemetry/metrics.recorder';
+import type { KafkaTracing } from '../telemetry/tracing';
 import { DispatchCounters, DispatchOutcome, EventDispatcher, LeasedPartition } from './event-dispatcher';
 
 /**
@@ -22,12 +23,19 @@ export class RedeliveryDispatcher {
     private readonly deadLetter: DeadLetterSink,
     heartbeatIntervalMs: number,
     metrics?: MetricsRecorder,
+    tracing?: KafkaTracing,
   ) {
     // One dispatcher per handler, built once: each routes to its own handler alone.
     for (const handler of group.handlers) {
       this.byHandler.set(
         handler.id,
-        new EventDispatcher({ ...group, handlers: [handler] }, deadLetter, heartbeatIntervalMs, metrics),
+        new EventDispatcher(
+          { ...group, handlers: [handler] },
+          deadLetter,
+          heartbeatIntervalMs,
+          metrics,
+          tracing,
+        ),
       );
     }
   }

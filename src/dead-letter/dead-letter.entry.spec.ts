@@ -114,6 +114,13 @@ describe('dead-letter entries', () => {
     });
   });
 
+  it('keeps the trace context of the parked record, so a replayed event continues its sender trace', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const source = parked({ traceparent, tracestate: 'vendor=1' });
+    const record = redeliveryRecord('dlq.redelivery.billing', 'dlq', decodeDeadLetter(0, source), source);
+    expect(record.headers).toMatchObject({ traceparent, tracestate: 'vendor=1' });
+  });
+
   it('keeps one progress group per filter', () => {
     expect(replayProgressGroup({ group: 'a' })).toBe(replayProgressGroup({ group: 'a' }));
     expect(replayProgressGroup({ group: 'a' })).not.toBe(replayProgressGroup({ group: 'b' }));

@@ -11,6 +11,8 @@ import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import { KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
 import type { MetricsRecorder } from '../telemetry/metrics.recorder';
 import { loggable } from '../kafka.messages';
+import { createKafkaTracing, KafkaTracing } from '../telemetry/tracing';
+import { MessagingAttributes } from '../telemetry/tracing.attributes';
 import { buildDeadLetterHeaders } from './dead-letter.headers';
 
 /**
@@ -23,12 +25,15 @@ export class DeadLetterPublisher implements DeadLetterSink {
   private readonly logger = new ThrottledLogger(new Logger(DeadLetterPublisher.name));
   private failingSince?: Date;
   private lastError?: string;
+  private readonly tracing?: KafkaTracing;
 
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
     @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
     @Inject(KAFKA_METRICS) private readonly metrics: MetricsRecorder | undefined,
-  ) {}
+  ) {
+    this.tracing = createKafkaTracing(options.telemetry.tracing);
+  }
 
   /** Why the DLQ cannot be written right now, or undefined when it can. */
   get unavailable(): { since: Date; error: string } | undefined {
@@ -41,6 +46,27 @@ export class DeadLetterPublisher implements DeadLetterSink {
     lease: PartitionLease,
   ): Promise<boolean> {
     if (failures.length === 0) return true;
+    const span = this.tracing?.startPark(this.options.dlqTopic, record.headers, {
+      [MessagingAttributes.CONSUMER_GROUP]: failures[0].groupId,
+      [MessagingAttributes.HANDLER]: failures.map((f) => f.handler).join(','),
+    });
+    if (!span) return this.write(record, failures, lease);
+    try {
+      const parked = await this.write(record, failures, lease);
+      if (parked) span.ok();
+      else span.fail(new Error(this.lastError ?? 'the partition was given up before the write succeeded'));
+      return parked;
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    }
+  }
+
+  private async write(
+    record: ConsumedRecord,
+    failures: readonly DeadLetterFailure[],
+    lease: PartitionLease,
+  ): Promise<boolean> {
     const records = failures.map((failure) => this.toRecord(record, failure));
     const backoff = new Backoff({ initialMs: 200, maxMs: 10_000, multiplier: 2, jitter: false });
     for (;;) {

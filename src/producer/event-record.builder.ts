@@ -50,15 +50,21 @@ export function buildEventRecord(
   });
   const key = options.key ?? null;
   const value = Buffer.isBuffer(payload) ? payload : JSON.stringify(payload ?? null);
-  // Refused here rather than by the broker after the producer's retries; only a record that might be too
-  // large is measured exactly.
-  const limit = settings.maxRecordBytes;
+  const record = { topic, key, value, headers, partition: options.partition };
+  checkRecordSize(eventName, record, settings.maxRecordBytes);
+  return { record, meta: { eventName, eventId, correlationId, topic } };
+}
+
+/**
+ * Refuses a record over the broker's limit here rather than by the broker after the producer's retries; only
+ * a record that might be too large is measured exactly. Run again once headers are added (trace context).
+ */
+export function checkRecordSize(eventName: string, record: TopicRecord, limit: number): void {
+  const { key, value } = record;
+  // The producer's headers are text: its own, the caller's (validated as strings) and the trace context.
+  const headers = (record.headers ?? {}) as Record<string, string>;
   if (recordSizeBound(key, value, headers) > limit) {
     const bytes = recordSize(key, value, headers);
     if (bytes > limit) throw new EventTooLargeError(eventName, bytes, limit);
   }
-  return {
-    record: { topic, key, value, headers, partition: options.partition },
-    meta: { eventName, eventId, correlationId, topic },
-  };
 }

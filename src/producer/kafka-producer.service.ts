@@ -11,7 +11,9 @@ import type { BatchEvent, SendEventOptions, SentEventMetadata } from '../interfa
 import { KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
 import type { MetricsRecorder } from '../telemetry/metrics.recorder';
 import { producerNotReady, sendFailed } from '../kafka.messages';
-import { buildEventRecord, EventRecord, EventRecordSettings } from './event-record.builder';
+import { createKafkaTracing, KafkaTracing, TracedOperation } from '../telemetry/tracing';
+import { writtenAttributes } from '../telemetry/tracing.attributes';
+import { buildEventRecord, checkRecordSize, EventRecord, EventRecordSettings } from './event-record.builder';
 import { SendBatcher, WrittenRecord } from './send-batcher';
 
 /**
@@ -23,6 +25,7 @@ import { SendBatcher, WrittenRecord } from './send-batcher';
 export class KafkaProducerService {
   private readonly settings: EventRecordSettings;
   private readonly batcher?: SendBatcher<TopicRecord>;
+  private readonly tracing?: KafkaTracing;
 
   /** @internal Made by Nest's injector. */
   constructor(
@@ -37,6 +40,7 @@ export class KafkaProducerService {
       topicFor: (eventName) => topics.topicForEvent(eventName),
       inheritedCorrelationId: currentCorrelationId,
     };
+    this.tracing = createKafkaTracing(options.telemetry.tracing);
     const { lingerMs, maxBatchSize } = options.producer;
     if (lingerMs > 0) {
       this.batcher = new SendBatcher((records) => this.writer.write(records), lingerMs, maxBatchSize);
@@ -59,10 +63,25 @@ export class KafkaProducerService {
   ): Promise<SentEventMetadata> {
     const event = buildEventRecord(eventName, payload, options, this.settings);
     if (!this.options.enabled) return notSent(event);
-    if (!this.metrics) return this.write(event);
-    return measured(this.metrics, [event.record.topic], () => this.write(event));
+    if (!this.metrics) return this.traced(event);
+    return measured(this.metrics, [event.record.topic], () => this.traced(event));
   }
 
+  /** The send inside its PRODUCER span, when traced. */
+  private async traced(event: EventRecord): Promise<SentEventMetadata> {
+    const span = this.traceSend(event);
+    if (!span) return this.write(event);
+    try {
+      const result = await this.write(event);
+      span.ok(writtenAttributes(result.partition, result.offset));
+      return result;
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    }
+  }
+
+  /** One event, through the batcher when lingerMs > 0: its outcome comes when the broker acknowledged it. */
   private async write(event: EventRecord): Promise<SentEventMetadata> {
     const { eventName } = event.meta;
     const { topic } = event.record;
@@ -74,6 +93,27 @@ export class KafkaProducerService {
     } catch (error) {
       throw sendError(eventName, topic, error);
     }
+  }
+
+  /** The event's PRODUCER span, its context injected into the record's headers; undefined when not traced. */
+  private traceSend({ record, meta }: EventRecord): TracedOperation | undefined {
+    const span = this.tracing?.startSend(record.headers ?? (record.headers = {}), {
+      topic: record.topic,
+      key: record.key,
+      clientId: this.options.clientId,
+      eventName: meta.eventName,
+      eventId: meta.eventId,
+      correlationId: meta.correlationId,
+    });
+    if (!span) return undefined;
+    try {
+      // traceparent and tracestate count towards the broker's limit too.
+      checkRecordSize(meta.eventName, record, this.options.producer.maxRecordBytes);
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    }
+    return span;
   }
 
   /**
@@ -95,9 +135,25 @@ export class KafkaProducerService {
   private async writeBatch(built: EventRecord[]): Promise<SentEventMetadata[]> {
     const what = [...new Set(built.map((e) => e.meta.eventName))].join(', ');
     const topics = [...new Set(built.map((e) => e.record.topic))].join(',');
-    if (!this.writer.isConnected) await this.ready(what, topics);
-    const outcomes = written(what, topics, await this.writer.write(built.map((e) => e.record)));
-    return built.map((event, i) => sent(event, outcomes[i]));
+    const spans: (TracedOperation | undefined)[] = [];
+    try {
+      if (this.tracing) for (const event of built) spans.push(this.traceSend(event));
+      if (!this.writer.isConnected) await this.ready(what, topics);
+      const outcomes = await this.writer.write(built.map((e) => e.record));
+      // Each span ends with its own record's outcome, before a failure elsewhere rejects the call.
+      spans.forEach((span, i) => {
+        const outcome = outcomes[i];
+        if (outcome.ok) span?.ok(writtenAttributes(outcome.partition, outcome.offset));
+        else span?.fail(sendError(what, topics, outcome.error));
+      });
+      const places = written(what, topics, outcomes);
+      return built.map((event, i) => sent(event, places[i]));
+    } catch (error) {
+      // Spans already ended keep their outcome; the others (an event too large after the trace headers, a
+      // producer not ready in time, a write that threw) end with this error.
+      spans.forEach((span) => span?.fail(error));
+      throw error;
+    }
   }
 
   /**

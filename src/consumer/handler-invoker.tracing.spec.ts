@@ -1,0 +1,108 @@
+import * as api from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { nonRetryablePredicate, resolveRetryPolicy } from '../config/retry-policy';
+import type { EventContext } from '../interfaces/event-context.interface';
+import type { PartitionLease } from '../interfaces/partition-lease.interface';
+import type { EventHandlerDefinition } from '../routing/event-handler.definition';
+import { compileEventPattern } from '../routing/event-pattern';
+import { KafkaTracing } from '../telemetry/tracing';
+import { HandlerInvoker, RecordContext } from './handler-invoker';
+
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+function handlerOf(
+  invoke: (event: unknown, context: EventContext) => unknown,
+  timeoutMs = 0,
+): EventHandlerDefinition {
+  return {
+    id: 'Billing.onOrderCreated',
+    eventName: 'order.created',
+    pattern: compileEventPattern('order.created'),
+    topics: new Set(['orders']),
+    groupId: 'billing',
+    fromBeginning: false,
+    autoCommit: true,
+    keyConcurrency: 1,
+    retry: resolveRetryPolicy({ attempts: 2, backoff: { initialMs: 1, jitter: false } }),
+    timeoutMs,
+    isNonRetryable: nonRetryablePredicate(),
+    invoke,
+  };
+}
+
+const record: RecordContext = {
+  topic: 'orders',
+  headers: { 'event-id': 'e-1' },
+  partition: 3,
+  offset: '42',
+  key: 'order-17',
+  timestamp: '1700000000000',
+  eventName: 'order.created',
+  groupId: 'billing',
+  rawHeaders: { 'event-id': Buffer.from('e-1'), traceparent: Buffer.from(TRACEPARENT) },
+  shared: false,
+};
+const lease: PartitionLease = { active: true, heartbeat: async () => undefined, wait: async () => true };
+
+describe('HandlerInvoker tracing', () => {
+  let exporter: InMemorySpanExporter;
+  let provider: BasicTracerProvider;
+  const tracing = new KafkaTracing(api);
+
+  beforeEach(() => {
+    exporter = new InMemorySpanExporter();
+    provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    api.trace.setGlobalTracerProvider(provider);
+  });
+  afterEach(async () => {
+    api.trace.disable();
+    api.propagation.disable();
+    api.context.disable();
+    await provider.shutdown();
+  });
+
+  const run = (handler: EventHandlerDefinition) =>
+    Promise.resolve(new HandlerInvoker(3000, [handler], undefined, tracing).run(handler, {}, record, lease));
+
+  it('ends the span of a synchronous handler, a child of the traceparent in the record', async () => {
+    expect(await run(handlerOf(() => 'done'))).toEqual({ status: 'ok', attempts: 1 });
+    const [span] = exporter.getFinishedSpans();
+    expect(span.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    expect(span.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(span.status.code).toBe(api.SpanStatusCode.UNSET);
+  });
+
+  it('gives a synchronous throw and its retry a span each, with error.type', async () => {
+    const outcome = await run(
+      handlerOf(() => {
+        throw new RangeError('quantity out of range');
+      }),
+    );
+    expect(outcome).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(
+      exporter
+        .getFinishedSpans()
+        .map((s) => [s.attributes['kafka.event.attempt'], s.attributes['error.type']]),
+    ).toEqual([
+      [1, 'RangeError'],
+      [2, 'RangeError'],
+    ]);
+  });
+
+  it('ends the span of an attempt that outlives its timeout with error.type HandlerTimeoutError', async () => {
+    const handler = handlerOf(() => new Promise(() => undefined), 20);
+    const outcome = await run({ ...handler, retry: resolveRetryPolicy(false) });
+    expect(outcome).toMatchObject({ status: 'failed', attempts: 1 });
+    const [span] = exporter.getFinishedSpans();
+    expect(span.attributes['error.type']).toBe('HandlerTimeoutError');
+    expect(span.status.code).toBe(api.SpanStatusCode.ERROR);
+  });
+});
