@@ -4,12 +4,12 @@ import type { AdminClient } from '../admin-client.port';
 import type { GroupConsumer, GroupConsumerEvents, GroupConsumerOptions } from '../group-consumer.port';
 import type { KafkaClient, KafkaClientFactory, KafkaConnectionConfig } from '../kafka-client.port';
 import type { RecordWriter, RecordWriterOptions } from '../record-writer.port';
-import type { TopicReader } from '../topic-reader.port';
+import type { TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import { loadConfluent, RdkafkaSettings } from './confluent.api';
 import { ConfluentAdminClient } from './confluent.admin-client';
 import { ConfluentGroupConsumer } from './confluent.group-consumer';
 import { ConfluentRecordWriter } from './confluent.record-writer';
-import { unsupportedTopicReader } from './confluent.unsupported';
+import { ConfluentTopicReader } from './confluent.topic-reader';
 
 /**
  * @confluentinc/kafka-javascript (librdkafka, maintained by Confluent) behind the port: `client: 'confluent'`
@@ -39,7 +39,7 @@ export class ConfluentClientFactory implements KafkaClientFactory {
       groupConsumer: (options: GroupConsumerOptions, events: GroupConsumerEvents): GroupConsumer =>
         new ConfluentGroupConsumer(kafka, options, events, admin),
       admin: (): AdminClient => admin(),
-      topicReader: (): TopicReader => unsupportedTopicReader,
+      topicReader: (options: TopicReaderOptions): TopicReader => new ConfluentTopicReader(kafka, options),
     };
   }
 }

@@ -2,7 +2,6 @@ import type { AdminClient, TopicToCreate } from '../admin-client.port';
 import type { PartitionInfo, PartitionOffsets } from '../../interfaces/kafka-record.interface';
 import type { ConfluentAdmin, ConfluentKafka } from './confluent.api';
 import { clientCall } from './confluent-error.mapper';
-import { unsupportedOnConfluent } from './confluent.unsupported';
 
 const LEADER_POLLS = 100;
 const LEADER_POLL_MS = 50;
@@ -12,7 +11,7 @@ export class ConfluentAdminClient implements AdminClient {
   private readonly admin: ConfluentAdmin;
 
   constructor(
-    kafka: ConfluentKafka,
+    private readonly kafka: ConfluentKafka,
     private readonly bootstrapBrokers: number,
   ) {
     this.admin = kafka.admin({ kafkaJS: { retry: { retries: 0 } } });
@@ -71,7 +70,23 @@ export class ConfluentAdminClient implements AdminClient {
     return clientCall(() => this.admin.disconnect());
   }
 
-  setCommittedOffsets(): Promise<void> {
-    return Promise.reject(unsupportedOnConfluent("Setting a group's committed offsets (dead-letter replay)"));
+  /**
+   * Its KafkaJS admin has no setOffsets: a consumer of the group that never subscribes commits the offsets
+   * (librdkafka sends them outside any generation, which the broker accepts only while the group is empty).
+   */
+  async setCommittedOffsets(
+    groupId: string,
+    topic: string,
+    offsets: readonly { partition: number; offset: string }[],
+  ): Promise<void> {
+    const consumer = this.kafka.consumer({ kafkaJS: { groupId, autoCommit: false } });
+    await clientCall(async () => {
+      await consumer.connect();
+      try {
+        await consumer.commitOffsets(offsets.map(({ partition, offset }) => ({ topic, partition, offset })));
+      } finally {
+        await consumer.disconnect().catch(() => undefined);
+      }
+    });
   }
 }

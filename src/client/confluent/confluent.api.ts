@@ -57,8 +57,8 @@ export interface ConfluentConsumer {
     eachBatch: (payload: ConfluentBatchPayload) => Promise<void>;
   }): Promise<void>;
   commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
-  pause(topics: { topic: string }[]): void;
-  resume(topics: { topic: string }[]): void;
+  pause(topics: { topic: string; partitions?: number[] }[]): void;
+  resume(topics: { topic: string; partitions?: number[] }[]): void;
   assignment(): { topic: string; partition: number }[];
   committed(
     partitions: { topic: string; partition: number }[],

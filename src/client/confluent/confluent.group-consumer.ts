@@ -48,13 +48,15 @@ export class ConfluentGroupConsumer implements GroupConsumer {
         autoCommitInterval: options.autoCommitIntervalMs,
       },
     });
-    this.topics = options.topics.map((topic) => ({ topic }));
+    this.topics = [...new Set([...options.topics, ...(options.fromBeginningTopics ?? [])])].map((topic) => ({
+      topic,
+    }));
   }
 
   async run(eachBatch: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
     await clientCall(async () => {
       await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [...this.options.topics] });
+      await this.consumer.subscribe({ topics: this.topics.map(({ topic }) => topic) });
       await this.consumer.run({
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
@@ -96,9 +98,11 @@ export class ConfluentGroupConsumer implements GroupConsumer {
    * Running means consuming: a group new to a partition that starts at the latest record must not miss one
    * written after it reports running. librdkafka looks the end up in the background, so the adapter reads it
    * itself and seeks there before it reports the fetch; partitions with a committed offset start from it.
+   * `fromBeginningTopics` start at their earliest record whatever `auto.offset.reset` says.
    */
   private async resolveStart(assignment: TopicPartition[]): Promise<void> {
     if (this.options.fromBeginning) return;
+    const earliest = new Set(this.options.fromBeginningTopics ?? []);
     const committed = await this.consumer.committed(assignment);
     // No committed offset: null, or librdkafka's -1001 (OFFSET_INVALID).
     const fresh = committed.filter(
@@ -109,7 +113,8 @@ export class ConfluentGroupConsumer implements GroupConsumer {
     await admin.connect();
     try {
       for (const topic of new Set(fresh.map((c) => c.topic))) {
-        const ends = new Map((await admin.topicOffsets(topic)).map((o) => [o.partition, o.high]));
+        const offsets = await admin.topicOffsets(topic);
+        const ends = new Map(offsets.map((o) => [o.partition, earliest.has(topic) ? o.low : o.high]));
         for (const { partition } of fresh.filter((c) => c.topic === topic)) {
           const offset = ends.get(partition);
           if (offset !== undefined) this.consumer.seek({ topic, partition, offset });
