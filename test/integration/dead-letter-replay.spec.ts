@@ -174,7 +174,10 @@ describe('DeadLetterService.replay', () => {
   it('remembers how far a filter replayed, and fromStart forgets it and replays from the first record', async () => {
     // The dry-run test's d-1 was replayed once under this filter: its progress is kept in the broker.
     const filter = { event: 'shipping.dry.*' };
-    await untilQuiet(() => labelCalls.filter((c) => c.id === 'd-1'), { expected: 1, what: 'd-1 handled once' });
+    await untilQuiet(() => labelCalls.filter((c) => c.id === 'd-1'), {
+      expected: 1,
+      what: 'd-1 handled once',
+    });
     expect(await dlq.replay(filter)).toMatchObject({ matched: 0, replayed: 0 });
 
     expect(await dlq.replay(filter, { fromStart: true })).toMatchObject({ matched: 1, replayed: 1 });
