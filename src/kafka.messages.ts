@@ -53,9 +53,16 @@ export const missingTopics = (topics: readonly string[]): string =>
 export const sendFailed = (eventName: string, topic: string, reason: string): string =>
   `Could not send "${eventName}" to topic "${topic}": ${reason}`;
 
-export const producerNotReady = (brokers: readonly string[], waitedMs: number): string =>
-  `the producer has not connected to ${brokers.join(',')} within ${waitedMs} ms: raise producer.readyTimeoutMs ` +
-  'to wait longer, or gate traffic on KafkaHealthIndicator.isReady()';
+export const producerNotReady = (
+  brokers: readonly string[],
+  waitedMs: number,
+  lastFailure?: string,
+): string =>
+  lastFailure === undefined
+    ? `the producer has not connected to ${brokers.join(',')} within ${waitedMs} ms: raise producer.readyTimeoutMs ` +
+      'to wait longer, or gate traffic on KafkaHealthIndicator.isReady()'
+    : `the producer has not connected to ${brokers.join(',')} within ${waitedMs} ms; the last connection ` +
+      `attempt failed: ${lastFailure}`;
 
 export const kafkaDisabled = 'Kafka is disabled (KAFKA_ENABLED=false): nothing is connected or sent';
 

@@ -22,6 +22,8 @@ import { SendBatcher, WrittenRecord } from './send-batcher';
 export class KafkaProducerService {
   private readonly settings: EventRecordSettings;
   private readonly batcher?: SendBatcher<TopicRecord>;
+  /** The last failed attempt to connect to the cluster (the background startup's or a send's own), if any. */
+  private connectFailure?: unknown;
 
   /** @internal Made by Nest's injector. */
   constructor(
@@ -39,6 +41,14 @@ export class KafkaProducerService {
     if (lingerMs > 0) {
       this.batcher = new SendBatcher((records) => this.writer.write(records), lingerMs, maxBatchSize);
     }
+  }
+
+  /**
+   * @internal The background startup could not reach the cluster (`error`), or did (undefined): a send that
+   * then times out waiting for the producer names that reason instead of the timeout alone.
+   */
+  connectionFailed(error: unknown): void {
+    this.connectFailure = error;
   }
 
   /** true while the producer is connected to the cluster. */
@@ -93,10 +103,21 @@ export class KafkaProducerService {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
     try {
-      const first = await Promise.race([this.writer.connect().then(() => 'connected' as const), late]);
+      const connecting = this.writer.connect().then(
+        () => (this.connectFailure = undefined),
+        (error: unknown) => {
+          this.connectFailure = error;
+          throw error;
+        },
+      );
+      const first = await Promise.race([connecting.then(() => 'connected' as const), late]);
       if (first === 'late') {
-        const reason = producerNotReady(this.options.brokers, waitMs);
-        throw new KafkaProducerNotReadyError(what, topic, sendFailed(what, topic, reason), waitMs);
+        // The attempt goes on in the background; its failure, if it comes, is kept for the next send.
+        connecting.catch(() => undefined);
+        const cause = this.connectFailure;
+        const last = cause === undefined ? undefined : describeKafkaError(cause);
+        const reason = producerNotReady(this.options.brokers, waitMs, last);
+        throw new KafkaProducerNotReadyError(what, topic, sendFailed(what, topic, reason), waitMs, { cause });
       }
     } catch (error) {
       throw error instanceof KafkaSendError ? error : sendError(what, topic, error);

@@ -6,6 +6,8 @@ import type { KafkaClient, KafkaClientFactory, KafkaConnectionConfig } from '../
 import type { RecordWriter, RecordWriterOptions } from '../record-writer.port';
 import type { TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import { loadConfluent, RdkafkaSettings } from './confluent.api';
+import { confluentOauthBearerProvider } from './confluent-oauthbearer';
+import { ConnectionRefusals } from './confluent-error.mapper';
 import { ConfluentAdminClient } from './confluent.admin-client';
 import { ConfluentGroupConsumer } from './confluent.group-consumer';
 import { ConfluentRecordWriter } from './confluent.record-writer';
@@ -19,6 +21,7 @@ export class ConfluentClientFactory implements KafkaClientFactory {
   create(config: KafkaConnectionConfig): KafkaClient {
     const { KafkaJS } = loadConfluent();
     const logger = new Logger('Kafka');
+    const refusals = new ConnectionRefusals();
     const kafka = new KafkaJS.Kafka({
       ...tlsSettings(config.ssl, logger),
       'socket.connection.setup.timeout.ms': config.connectionTimeout,
@@ -27,21 +30,29 @@ export class ConfluentClientFactory implements KafkaClientFactory {
         brokers: config.brokers,
         ssl: config.ssl !== false,
         // Its API reads a `sasl` key that is present but undefined as a mechanism to use.
-        ...(config.sasl ? { sasl: config.sasl } : {}),
+        ...(config.sasl ? { sasl: saslSettings(config.sasl) } : {}),
         connectionTimeout: config.connectionTimeout,
         requestTimeout: config.requestTimeout,
-        logger: nestLogger(logger),
+        logger: nestLogger(logger, refusals),
       },
     });
-    const admin = () => new ConfluentAdminClient(kafka, config.brokers.length);
+    const admin = () => new ConfluentAdminClient(kafka, config.brokers.length, refusals);
     return {
-      recordWriter: (options: RecordWriterOptions): RecordWriter => new ConfluentRecordWriter(kafka, options),
+      recordWriter: (options: RecordWriterOptions): RecordWriter =>
+        new ConfluentRecordWriter(kafka, options, refusals),
       groupConsumer: (options: GroupConsumerOptions, events: GroupConsumerEvents): GroupConsumer =>
-        new ConfluentGroupConsumer(kafka, options, events, admin),
+        new ConfluentGroupConsumer(kafka, options, events, admin, refusals),
       admin: (): AdminClient => admin(),
-      topicReader: (options: TopicReaderOptions): TopicReader => new ConfluentTopicReader(kafka, options),
+      topicReader: (options: TopicReaderOptions): TopicReader =>
+        new ConfluentTopicReader(kafka, options, refusals),
     };
   }
+}
+
+/** OAUTHBEARER's token as its KafkaJS API wants it (with principal and lifetime); other mechanisms as given. */
+function saslSettings(sasl: NonNullable<KafkaConnectionConfig['sasl']>): object {
+  if (sasl.mechanism !== 'oauthbearer') return sasl;
+  return { ...sasl, oauthBearerProvider: confluentOauthBearerProvider(sasl.oauthBearerProvider) };
 }
 
 /** Node's TLS options as librdkafka's PEM settings. */
@@ -66,12 +77,21 @@ function tlsSettings(ssl: boolean | ConnectionOptions, logger: Logger): RdkafkaS
   return settings;
 }
 
-/** The client's logs through Nest's Logger (context "Kafka"), never to the console directly. */
-function nestLogger(logger: Logger) {
+/**
+ * The client's logs through Nest's Logger (context "Kafka"), never to the console directly; its errors and
+ * warnings also to `refusals`, which keeps the reason a connection was refused.
+ */
+function nestLogger(logger: Logger, refusals: ConnectionRefusals) {
   const self = {
     info: (message: string) => logger.log(message),
-    error: (message: string) => logger.error(message),
-    warn: (message: string) => logger.warn(message),
+    error: (message: string) => {
+      refusals.note(message);
+      logger.error(message);
+    },
+    warn: (message: string) => {
+      refusals.note(message);
+      logger.warn(message);
+    },
     // Its debug lines (one per fetch) stay out, as kafkajs' do at the INFO level the kafkajs adapter sets.
     debug: () => undefined,
     namespace: () => self,

@@ -13,7 +13,7 @@ import {
   REVOKE_PARTITIONS,
 } from './confluent.api';
 import { ConfluentAdminClient } from './confluent.admin-client';
-import { clientCall, toClientError } from './confluent-error.mapper';
+import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
 
 type TopicPartition = { topic: string; partition: number };
 
@@ -32,6 +32,7 @@ export class ConfluentGroupConsumer implements GroupConsumer {
     private readonly options: GroupConsumerOptions,
     private readonly events: GroupConsumerEvents,
     private readonly admin: () => ConfluentAdminClient,
+    private readonly refusals?: ConnectionRefusals,
   ) {
     this.consumer = kafka.consumer({
       'auto.offset.reset': options.fromBeginning ? 'earliest' : 'latest',
@@ -62,7 +63,7 @@ export class ConfluentGroupConsumer implements GroupConsumer {
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
         eachBatch: (payload) => eachBatch(new ConfluentBatch(payload, this.consumer)),
       });
-    });
+    }, this.refusals);
   }
 
   pause(): void {
@@ -74,7 +75,7 @@ export class ConfluentGroupConsumer implements GroupConsumer {
   }
 
   async disconnect(): Promise<void> {
-    await clientCall(() => this.consumer.disconnect());
+    await clientCall(() => this.consumer.disconnect(), this.refusals);
     this.events.stopped();
   }
 
@@ -90,7 +91,7 @@ export class ConfluentGroupConsumer implements GroupConsumer {
     if (assignment.length === 0) return;
     void this.resolveStart(assignment).then(
       () => generation === this.generation && this.events.fetched(),
-      (error: unknown) => this.events.crashed(toClientError(error), true),
+      (error: unknown) => this.events.crashed(toClientError(error, this.refusals), true),
     );
   }
 

@@ -1,6 +1,6 @@
 import type { ReadBatch, TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import type { ConfluentConsumer, ConfluentKafka } from './confluent.api';
-import { clientCall, toClientError } from './confluent-error.mapper';
+import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
 
 /** How long a fetch waits on the broker; short, so a read that reached its ends is noticed quickly. */
 const MAX_WAIT_MS = 250;
@@ -18,6 +18,7 @@ export class ConfluentTopicReader implements TopicReader {
   constructor(
     private readonly kafka: ConfluentKafka,
     private readonly options: TopicReaderOptions,
+    private readonly refusals?: ConnectionRefusals,
   ) {}
 
   async read(eachBatch: (batch: ReadBatch) => Promise<void>): Promise<void> {
@@ -38,7 +39,8 @@ export class ConfluentTopicReader implements TopicReader {
       },
     }));
     const done = new Promise<void>((resolve, reject) => {
-      this.finish = (error) => (error === undefined ? resolve() : reject(toClientError(error)));
+      this.finish = (error) =>
+        error === undefined ? resolve() : reject(toClientError(error, this.refusals));
     });
     const reached = (partition: number) => {
       ends.delete(partition);
@@ -89,7 +91,7 @@ export class ConfluentTopicReader implements TopicReader {
             }
           },
         });
-      });
+      }, this.refusals);
       await done;
     } finally {
       this.consumer = undefined;
