@@ -46,3 +46,20 @@ describe('confluent errors', () => {
     expect(toClientError(denied, refusals)).toBe(denied);
   });
 });
+
+describe('confluent errors across connections', () => {
+  it('a refusal one connection was told explains the transport failure another one sees', () => {
+    const refusals = new ConnectionRefusals();
+    const sasl = Object.assign(
+      new Error(
+        'SASL authentication error: Authentication failed: Invalid username or password ' +
+          '(after 301ms in state AUTH_REQ, 1 identical error(s) suppressed)',
+      ),
+      { name: 'KafkaJSSASLAuthenticationError' },
+    );
+    expect(toClientError(sasl, refusals).kind).toBe('authentication');
+    expect(toClientError(transportFailure(), refusals).message).toBe(
+      'authentication failed: SASL authentication error: Authentication failed: Invalid username or password',
+    );
+  });
+});

@@ -35,8 +35,17 @@ export class ConnectionRefusals {
 
   /** A librdkafka log line (error or warning). */
   note(line: string): void {
+    // A warning before the handshake, not the refusal (the broker's alert follows it).
+    if (/not sending any client certificates/.test(line)) return;
     const found = REFUSALS.find(([, pattern]) => pattern.test(line));
     if (found) this.last = { kind: found[0], detail: reasonOf(line), at: this.now() };
+  }
+
+  /** An error that named the refusal itself (another of the client's connections may only see a transport failure). */
+  noteError(error: KafkaClientError): void {
+    if (error.kind === 'authentication' || error.kind === 'tls') {
+      this.last = { kind: error.kind, detail: reasonOf(error.detail), at: this.now() };
+    }
   }
 
   explain(error: KafkaClientError): KafkaClientError {
@@ -53,7 +62,7 @@ function reasonOf(line: string): string {
     .replace(/^\[thrd:[^\]]*\]:\s*/, '')
     .replace(/^[a-z_]+:\/\/[^\s]+?:\s/i, '')
     .replace(/^[^\s]+\/(bootstrap|\d+):\s/, '')
-    .replace(/\s*\(after \d+ms in state [^)]*\)\s*$/, '')
+    .replace(/\s*\(after \d+ms in state .*\)\s*$/, '')
     .trim();
 }
 
@@ -70,7 +79,9 @@ export function toClientError(error: unknown, refusals?: ConnectionRefusals): Ka
   const refined = kind
     ? new KafkaClientError(kind, mapped.retriable, mapped.detail, { cause: error })
     : mapped;
-  return refusals ? refusals.explain(refined) : refined;
+  if (!refusals) return refined;
+  refusals.noteError(refined);
+  return refusals.explain(refined);
 }
 
 export async function clientCall<T>(call: () => Promise<T>, refusals?: ConnectionRefusals): Promise<T> {
