@@ -36,6 +36,15 @@ describe('KafkaProducerService: a send while the producer is not connected', () 
     await expect(send).rejects.toMatchObject({ cause: tls, waitedMs: 50 });
   });
 
+  it('names an unreachable cluster beside the advice to wait longer', async () => {
+    const service = producer(stuck());
+    service.connectionFailed(new KafkaClientError('unreachable', true, 'connect ECONNREFUSED 10.0.0.9:9093'));
+    await expect(service.send('visit.done', { id: 'v-4' })).rejects.toThrow(
+      'within 50 ms: raise producer.readyTimeoutMs to wait longer, or gate traffic on ' +
+        'KafkaHealthIndicator.isReady() (the last connection attempt failed: unreachable: connect ECONNREFUSED 10.0.0.9:9093)',
+    );
+  });
+
   it('says how to wait longer when no attempt has failed yet', async () => {
     const service = producer(stuck());
     const send = service.send('visit.done', { id: 'v-2' });

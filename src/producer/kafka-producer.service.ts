@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { describeKafkaError } from '../client/kafka-client.error';
+import { describeKafkaError, KafkaClientError } from '../client/kafka-client.error';
 import type { RecordWriter, TopicRecord, WriteOutcome } from '../client/record-writer.port';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { TopicResolver } from '../config/topic.resolver';
@@ -115,7 +115,8 @@ export class KafkaProducerService {
         // The attempt goes on in the background; its failure, if it comes, is kept for the next send.
         connecting.catch(() => undefined);
         const cause = this.connectFailure;
-        const last = cause === undefined ? undefined : describeKafkaError(cause);
+        const last =
+          cause === undefined ? undefined : { reason: describeKafkaError(cause), refused: isRefusal(cause) };
         const reason = producerNotReady(this.options.brokers, waitMs, last);
         throw new KafkaProducerNotReadyError(what, topic, sendFailed(what, topic, reason), waitMs, { cause });
       }
@@ -137,6 +138,15 @@ function written(what: string, topic: string, outcomes: WriteOutcome[]): Written
   const failed = outcomes.find((o) => !o.ok);
   if (failed && !failed.ok) throw sendError(what, topic, failed.error);
   return outcomes as WrittenRecord[];
+}
+
+/** A failure that waiting does not cure: the cluster refused the credentials, the certificates or the access. */
+function isRefusal(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; depth++) {
+    if (e instanceof KafkaClientError) return e.kind !== 'unreachable' && e.kind !== 'other';
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function sendError(what: string, topic: string, cause: unknown): KafkaSendError {
