@@ -5,6 +5,7 @@ import type { GroupConsumer, GroupConsumerEvents, GroupConsumerOptions } from '.
 import type { KafkaClient, KafkaClientFactory, KafkaConnectionConfig } from '../kafka-client.port';
 import type { RecordWriter, RecordWriterOptions } from '../record-writer.port';
 import type { TopicReader, TopicReaderOptions } from '../topic-reader.port';
+import { ThrottledLogger } from '../throttled-logger';
 import { loadConfluent, RdkafkaSettings } from './confluent.api';
 import { confluentOauthBearerProvider } from './confluent-oauthbearer';
 import { ConnectionRefusals } from './confluent-error.mapper';
@@ -33,7 +34,7 @@ export class ConfluentClientFactory implements KafkaClientFactory {
         ...(config.sasl ? { sasl: saslSettings(config.sasl) } : {}),
         connectionTimeout: config.connectionTimeout,
         requestTimeout: config.requestTimeout,
-        logger: nestLogger(logger, refusals),
+        logger: nestLogger(logger, refusals, config.logLevel),
       },
     });
     const admin = () => new ConfluentAdminClient(kafka, config.brokers.length, refusals);
@@ -77,20 +78,37 @@ function tlsSettings(ssl: boolean | ConnectionOptions, logger: Logger): RdkafkaS
   return settings;
 }
 
+/** What needs a person (credentials, permissions, certificates) stays at ERROR, as in the kafkajs adapter. */
+const NEEDS_A_PERSON = /SASL|[Aa]uthenticat|[Nn]ot authorized|AUTHORIZATION|certificate|SSL|TLS/;
+/** librdkafka's own count of lines it held back: the throttled logger counts them instead. */
+const SUPPRESSED = /, \d+ identical error\(s\) suppressed\)/;
+const RANK = { nothing: 0, error: 1, warn: 2, info: 3, debug: 4 } as const;
+
 /**
  * The client's logs through Nest's Logger (context "Kafka"), never to the console directly; its errors and
- * warnings also to `refusals`, which keeps the reason a connection was refused.
+ * warnings also to `refusals`, which keeps the reason a connection was refused. As the kafkajs adapter does:
+ * `logLevel` (default 'warn') filters, what the client retries by itself (a refused connection, all brokers
+ * down) comes at WARN, and a repeated line is written once a minute.
  */
-function nestLogger(logger: Logger, refusals: ConnectionRefusals) {
+function nestLogger(
+  logger: Logger,
+  refusals: ConnectionRefusals,
+  level: KafkaConnectionConfig['logLevel'] = 'warn',
+) {
+  const out = new ThrottledLogger(logger);
+  const at = (wanted: keyof typeof RANK) => RANK[level] >= RANK[wanted];
+  const clean = (message: string) => message.replace(SUPPRESSED, ')');
   const self = {
-    info: (message: string) => logger.log(message),
+    info: (message: string) => at('info') && out.log(clean(message)),
     error: (message: string) => {
       refusals.note(message);
-      logger.error(message);
+      if (NEEDS_A_PERSON.test(message)) {
+        if (at('error')) out.error(clean(message));
+      } else if (at('warn')) out.warn(clean(message));
     },
     warn: (message: string) => {
       refusals.note(message);
-      logger.warn(message);
+      if (at('warn')) out.warn(clean(message));
     },
     // Its debug lines (one per fetch) stay out, as kafkajs' do at the INFO level the kafkajs adapter sets.
     debug: () => undefined,
