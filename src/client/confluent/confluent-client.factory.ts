@@ -6,7 +6,7 @@ import type { KafkaClient, KafkaClientFactory, KafkaConnectionConfig } from '../
 import type { RecordWriter, RecordWriterOptions } from '../record-writer.port';
 import type { TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import { ThrottledLogger } from '../throttled-logger';
-import { loadConfluent, RdkafkaSettings } from './confluent.api';
+import { ConfluentLogger, loadConfluent, RdkafkaSettings } from './confluent.api';
 import { confluentOauthBearerProvider } from './confluent-oauthbearer';
 import { ConnectionRefusals } from './confluent-error.mapper';
 import { ConfluentAdminClient } from './confluent.admin-client';
@@ -23,6 +23,7 @@ export class ConfluentClientFactory implements KafkaClientFactory {
     const { KafkaJS } = loadConfluent();
     const logger = new Logger('Kafka');
     const refusals = new ConnectionRefusals();
+    const clientLogger = nestLogger(logger, refusals, config.logLevel);
     const kafka = new KafkaJS.Kafka({
       ...tlsSettings(config.ssl, logger),
       'socket.connection.setup.timeout.ms': config.connectionTimeout,
@@ -34,7 +35,7 @@ export class ConfluentClientFactory implements KafkaClientFactory {
         ...(config.sasl ? { sasl: saslSettings(config.sasl) } : {}),
         connectionTimeout: config.connectionTimeout,
         requestTimeout: config.requestTimeout,
-        logger: nestLogger(logger, refusals, config.logLevel),
+        logger: clientLogger,
       },
     });
     const admin = () => new ConfluentAdminClient(kafka, config.brokers.length, refusals);
@@ -42,7 +43,7 @@ export class ConfluentClientFactory implements KafkaClientFactory {
       recordWriter: (options: RecordWriterOptions): RecordWriter =>
         new ConfluentRecordWriter(kafka, options, refusals),
       groupConsumer: (options: GroupConsumerOptions, events: GroupConsumerEvents): GroupConsumer =>
-        new ConfluentGroupConsumer(kafka, options, events, admin, refusals),
+        new ConfluentGroupConsumer(kafka, options, events, admin, refusals, clientLogger),
       admin: (): AdminClient => admin(),
       topicReader: (options: TopicReaderOptions): TopicReader =>
         new ConfluentTopicReader(kafka, options, refusals),
@@ -94,12 +95,14 @@ function nestLogger(
   logger: Logger,
   refusals: ConnectionRefusals,
   level: KafkaConnectionConfig['logLevel'] = 'warn',
-) {
+): ConfluentLogger {
   const out = new ThrottledLogger(logger);
   const at = (wanted: keyof typeof RANK) => RANK[level] >= RANK[wanted];
   const clean = (message: string) => message.replace(SUPPRESSED, ')');
-  const self = {
-    info: (message: string) => at('info') && out.log(clean(message)),
+  const self: ConfluentLogger = {
+    info: (message: string) => {
+      if (at('info')) out.log(clean(message));
+    },
     error: (message: string) => {
       refusals.note(message);
       if (NEEDS_A_PERSON.test(message)) {

@@ -88,6 +88,16 @@ export interface ConfluentAdmin {
   }): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
 }
 
+/** The logger its KafkaJS API writes to (`kafkaJS.logger`), for the client or for one consumer. */
+export interface ConfluentLogger {
+  info(message: string): void;
+  error(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+  namespace(): ConfluentLogger;
+  setLogLevel(): void;
+}
+
 /** librdkafka's settings (dotted names) beside the `kafkaJS` block. */
 export type RdkafkaSettings = Record<string, unknown>;
 

@@ -8,6 +8,7 @@ import type { ConsumedRecord } from '../../interfaces/kafka-record.interface';
 import {
   ASSIGN_PARTITIONS,
   ConfluentBatchPayload,
+  ConfluentLogger,
   ConfluentConsumer,
   ConfluentKafka,
   REVOKE_PARTITIONS,
@@ -16,6 +17,10 @@ import { ConfluentAdminClient } from './confluent.admin-client';
 import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
 
 type TopicPartition = { topic: string; partition: number };
+
+/** A consume error its KafkaJS API logs and retries, for a refusal no retry cures. */
+const JOIN_REFUSED =
+  /error while consuming\. Retrying\. Error details: (\w+): ([^\n]*?(?:Invalid session timeout|Group authorization failed|Topic authorization failed|Inconsistent group protocol|Invalid group id|group max size)[^:\n]*)/i;
 
 /**
  * A librdkafka consumer on the KafkaJS-compatible `eachBatch`. Offsets are stored only when the library
@@ -33,6 +38,7 @@ export class ConfluentGroupConsumer implements GroupConsumer {
     private readonly events: GroupConsumerEvents,
     private readonly admin: () => ConfluentAdminClient,
     private readonly refusals?: ConnectionRefusals,
+    clientLogger?: ConfluentLogger,
   ) {
     this.consumer = kafka.consumer({
       'auto.offset.reset': options.fromBeginning ? 'earliest' : 'latest',
@@ -47,6 +53,7 @@ export class ConfluentGroupConsumer implements GroupConsumer {
         fromBeginning: options.fromBeginning,
         autoCommit: options.autoCommit,
         autoCommitInterval: options.autoCommitIntervalMs,
+        ...(clientLogger ? { logger: this.consumerLogger(clientLogger) } : {}),
       },
     });
     this.topics = [...new Set([...options.topics, ...(options.fromBeginningTopics ?? [])])].map((topic) => ({
@@ -77,6 +84,27 @@ export class ConfluentGroupConsumer implements GroupConsumer {
   async disconnect(): Promise<void> {
     await clientCall(() => this.consumer.disconnect(), this.refusals);
     this.events.stopped();
+  }
+
+  /**
+   * Its KafkaJS API retries a failed fetch or join without end and only logs why. A refusal that no retry can
+   * cure (the group's settings or its ACLs) is reported as a crash the client restarts from, so the library
+   * counts it against liveness as it does on kafkajs; the rest stays a log line.
+   */
+  private consumerLogger(clientLogger: ConfluentLogger): ConfluentLogger {
+    const self: ConfluentLogger = {
+      ...clientLogger,
+      error: (message: string) => {
+        clientLogger.error(message);
+        const refused = JOIN_REFUSED.exec(message);
+        if (refused) {
+          const error = Object.assign(new Error(refused[2].trim()), { name: refused[1] });
+          this.events.crashed(toClientError(error, this.refusals), true);
+        }
+      },
+      namespace: () => self,
+    };
+    return self;
   }
 
   private rebalanced(code: number, assignment: TopicPartition[]): void {

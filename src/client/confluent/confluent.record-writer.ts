@@ -33,6 +33,10 @@ export class ConfluentRecordWriter implements RecordWriter {
       'linger.ms': 5,
       // The library's retry budget: a record that cannot be written in time fails instead of waiting on.
       'message.timeout.ms': options.maxRetryTimeMs,
+      // librdkafka refuses a record above 1,000,000 bytes itself, below the broker's default (1,048,588) and
+      // the library's producer.maxRecordBytes: the broker's limit is the one that counts, as on kafkajs (the
+      // poison fault's ~1 MB record parked in the DLQ with its headers). Batches stay within `batch.size`.
+      'message.max.bytes': 1_000_000_000,
       kafkaJS: {
         idempotent: true,
         acks: -1,
