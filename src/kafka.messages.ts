@@ -53,9 +53,24 @@ export const missingTopics = (topics: readonly string[]): string =>
 export const sendFailed = (eventName: string, topic: string, reason: string): string =>
   `Could not send "${eventName}" to topic "${topic}": ${reason}`;
 
-export const producerNotReady = (brokers: readonly string[], waitedMs: number): string =>
-  `the producer has not connected to ${brokers.join(',')} within ${waitedMs} ms: raise producer.readyTimeoutMs ` +
-  'to wait longer, or gate traffic on KafkaHealthIndicator.isReady()';
+/**
+ * `lastFailure`: why the last connection attempt failed. A refusal (credentials, certificates, ACLs) is named
+ * as the thing to fix; waiting longer would not help. Anything else keeps the advice to wait or gate traffic.
+ */
+export const producerNotReady = (
+  brokers: readonly string[],
+  waitedMs: number,
+  lastFailure?: { reason: string; refused: boolean },
+): string => {
+  const notConnected = `the producer has not connected to ${brokers.join(',')} within ${waitedMs} ms`;
+  if (lastFailure?.refused)
+    return `${notConnected}; the last connection attempt failed: ${lastFailure.reason}`;
+  const advice =
+    'raise producer.readyTimeoutMs to wait longer, or gate traffic on KafkaHealthIndicator.isReady()';
+  return lastFailure === undefined
+    ? `${notConnected}: ${advice}`
+    : `${notConnected}: ${advice} (the last connection attempt failed: ${lastFailure.reason})`;
+};
 
 export const kafkaDisabled = 'Kafka is disabled (KAFKA_ENABLED=false): nothing is connected or sent';
 

@@ -102,6 +102,7 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
         ...this.registry.groupDefinitions().flatMap((g) => g.topics),
       ]);
       await this.writer.connect();
+      this.producer.connectionFailed(undefined);
       const routes = this.consumers.all().flatMap((r) => r.redeliveryTopic ?? []);
       const noRoute = await this.admin.ensureOptionalTopics(routes);
       for (const runner of this.consumers.all()) {
@@ -121,6 +122,7 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
         retry = true;
       }
     } catch (error) {
+      this.producer.connectionFailed(error);
       const reason = describeKafkaError(error);
       wait = this.retryBackoff.next();
       this.logger.warn(

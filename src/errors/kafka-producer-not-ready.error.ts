@@ -2,7 +2,9 @@ import { KafkaSendError } from './kafka-send.error';
 
 /**
  * A send() made before the producer connected (the broker is down or still starting), still not connected
- * after `producer.readyTimeoutMs`. A KafkaSendError, so code that catches that one catches this too.
+ * after `producer.readyTimeoutMs`. A KafkaSendError, so code that catches that one catches this too. When a
+ * connection attempt to the cluster already failed (refused credentials, an untrusted certificate, ...), the
+ * message names that reason and `cause` is that failure.
  */
 export class KafkaProducerNotReadyError extends KafkaSendError {
   override readonly name: string = 'KafkaProducerNotReadyError';
@@ -13,7 +15,8 @@ export class KafkaProducerNotReadyError extends KafkaSendError {
     message: string,
     /** How long the send waited for the producer. */
     readonly waitedMs: number,
+    options?: { cause?: unknown },
   ) {
-    super(eventName, topic, message);
+    super(eventName, topic, message, options);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { describeKafkaError } from '../client/kafka-client.error';
+import { describeKafkaError, KafkaClientError } from '../client/kafka-client.error';
 import type { RecordWriter, TopicRecord, WriteOutcome } from '../client/record-writer.port';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { TopicResolver } from '../config/topic.resolver';
@@ -26,6 +26,8 @@ export class KafkaProducerService {
   private readonly settings: EventRecordSettings;
   private readonly batcher?: SendBatcher<TopicRecord>;
   private readonly tracing?: KafkaTracing;
+  /** The last failed attempt to connect to the cluster (the background startup's or a send's own), if any. */
+  private connectFailure?: unknown;
 
   /** @internal Made by Nest's injector. */
   constructor(
@@ -45,6 +47,14 @@ export class KafkaProducerService {
     if (lingerMs > 0) {
       this.batcher = new SendBatcher((records) => this.writer.write(records), lingerMs, maxBatchSize);
     }
+  }
+
+  /**
+   * @internal The background startup could not reach the cluster (`error`), or did (undefined): a send that
+   * then times out waiting for the producer names that reason instead of the timeout alone.
+   */
+  connectionFailed(error: unknown): void {
+    this.connectFailure = error;
   }
 
   /** true while the producer is connected to the cluster. */
@@ -166,10 +176,22 @@ export class KafkaProducerService {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), waitMs)));
     try {
-      const first = await Promise.race([this.writer.connect().then(() => 'connected' as const), late]);
+      const connecting = this.writer.connect().then(
+        () => (this.connectFailure = undefined),
+        (error: unknown) => {
+          this.connectFailure = error;
+          throw error;
+        },
+      );
+      const first = await Promise.race([connecting.then(() => 'connected' as const), late]);
       if (first === 'late') {
-        const reason = producerNotReady(this.options.brokers, waitMs);
-        throw new KafkaProducerNotReadyError(what, topic, sendFailed(what, topic, reason), waitMs);
+        // The attempt goes on in the background; its failure, if it comes, is kept for the next send.
+        connecting.catch(() => undefined);
+        const cause = this.connectFailure;
+        const last =
+          cause === undefined ? undefined : { reason: describeKafkaError(cause), refused: isRefusal(cause) };
+        const reason = producerNotReady(this.options.brokers, waitMs, last);
+        throw new KafkaProducerNotReadyError(what, topic, sendFailed(what, topic, reason), waitMs, { cause });
       }
     } catch (error) {
       throw error instanceof KafkaSendError ? error : sendError(what, topic, error);
@@ -209,6 +231,15 @@ function written(what: string, topic: string, outcomes: WriteOutcome[]): Written
   const failed = outcomes.find((o) => !o.ok);
   if (failed && !failed.ok) throw sendError(what, topic, failed.error);
   return outcomes as WrittenRecord[];
+}
+
+/** A failure that waiting does not cure: the cluster refused the credentials, the certificates or the access. */
+function isRefusal(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; depth++) {
+    if (e instanceof KafkaClientError) return e.kind !== 'unreachable' && e.kind !== 'other';
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function sendError(what: string, topic: string, cause: unknown): KafkaSendError {

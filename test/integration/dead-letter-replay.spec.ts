@@ -170,4 +170,21 @@ describe('DeadLetterService.replay', () => {
     expect(await dlq.replay(filter)).toMatchObject({ replayed: 1 });
     await waitFor(() => labelCalls.some((c) => c.id === 'd-1'), 'd-1 to be replayed');
   });
+
+  it('remembers how far a filter replayed, and fromStart forgets it and replays from the first record', async () => {
+    // The dry-run test's d-1 was replayed once under this filter: its progress is kept in the broker.
+    const filter = { event: 'shipping.dry.*' };
+    await untilQuiet(() => labelCalls.filter((c) => c.id === 'd-1'), {
+      expected: 1,
+      what: 'd-1 handled once',
+    });
+    expect(await dlq.replay(filter)).toMatchObject({ matched: 0, replayed: 0 });
+
+    expect(await dlq.replay(filter, { fromStart: true })).toMatchObject({ matched: 1, replayed: 1 });
+    const handled = await untilQuiet(() => labelCalls.filter((c) => c.id === 'd-1'), {
+      expected: 2,
+      what: 'd-1 handled again',
+    });
+    expect(handled.map((c) => c.replayCount)).toEqual(['1', '1']);
+  });
 });

@@ -4,12 +4,15 @@ import type { AdminClient } from '../admin-client.port';
 import type { GroupConsumer, GroupConsumerEvents, GroupConsumerOptions } from '../group-consumer.port';
 import type { KafkaClient, KafkaClientFactory, KafkaConnectionConfig } from '../kafka-client.port';
 import type { RecordWriter, RecordWriterOptions } from '../record-writer.port';
-import type { TopicReader } from '../topic-reader.port';
-import { loadConfluent, RdkafkaSettings } from './confluent.api';
+import type { TopicReader, TopicReaderOptions } from '../topic-reader.port';
+import { ThrottledLogger } from '../throttled-logger';
+import { ConfluentLogger, loadConfluent, RdkafkaSettings } from './confluent.api';
+import { confluentOauthBearerProvider } from './confluent-oauthbearer';
+import { ConnectionRefusals } from './confluent-error.mapper';
 import { ConfluentAdminClient } from './confluent.admin-client';
 import { ConfluentGroupConsumer } from './confluent.group-consumer';
 import { ConfluentRecordWriter } from './confluent.record-writer';
-import { unsupportedTopicReader } from './confluent.unsupported';
+import { ConfluentTopicReader } from './confluent.topic-reader';
 
 /**
  * @confluentinc/kafka-javascript (librdkafka, maintained by Confluent) behind the port: `client: 'confluent'`
@@ -19,6 +22,8 @@ export class ConfluentClientFactory implements KafkaClientFactory {
   create(config: KafkaConnectionConfig): KafkaClient {
     const { KafkaJS } = loadConfluent();
     const logger = new Logger('Kafka');
+    const refusals = new ConnectionRefusals();
+    const clientLogger = nestLogger(logger, refusals, config.logLevel);
     const kafka = new KafkaJS.Kafka({
       ...tlsSettings(config.ssl, logger),
       'socket.connection.setup.timeout.ms': config.connectionTimeout,
@@ -27,21 +32,29 @@ export class ConfluentClientFactory implements KafkaClientFactory {
         brokers: config.brokers,
         ssl: config.ssl !== false,
         // Its API reads a `sasl` key that is present but undefined as a mechanism to use.
-        ...(config.sasl ? { sasl: config.sasl } : {}),
+        ...(config.sasl ? { sasl: saslSettings(config.sasl) } : {}),
         connectionTimeout: config.connectionTimeout,
         requestTimeout: config.requestTimeout,
-        logger: nestLogger(logger),
+        logger: clientLogger,
       },
     });
-    const admin = () => new ConfluentAdminClient(kafka, config.brokers.length);
+    const admin = () => new ConfluentAdminClient(kafka, config.brokers.length, refusals);
     return {
-      recordWriter: (options: RecordWriterOptions): RecordWriter => new ConfluentRecordWriter(kafka, options),
+      recordWriter: (options: RecordWriterOptions): RecordWriter =>
+        new ConfluentRecordWriter(kafka, options, refusals),
       groupConsumer: (options: GroupConsumerOptions, events: GroupConsumerEvents): GroupConsumer =>
-        new ConfluentGroupConsumer(kafka, options, events, admin),
+        new ConfluentGroupConsumer(kafka, options, events, admin, refusals, clientLogger),
       admin: (): AdminClient => admin(),
-      topicReader: (): TopicReader => unsupportedTopicReader,
+      topicReader: (options: TopicReaderOptions): TopicReader =>
+        new ConfluentTopicReader(kafka, options, refusals),
     };
   }
+}
+
+/** OAUTHBEARER's token as its KafkaJS API wants it (with principal and lifetime); other mechanisms as given. */
+function saslSettings(sasl: NonNullable<KafkaConnectionConfig['sasl']>): object {
+  if (sasl.mechanism !== 'oauthbearer') return sasl;
+  return { ...sasl, oauthBearerProvider: confluentOauthBearerProvider(sasl.oauthBearerProvider) };
 }
 
 /** Node's TLS options as librdkafka's PEM settings. */
@@ -66,12 +79,40 @@ function tlsSettings(ssl: boolean | ConnectionOptions, logger: Logger): RdkafkaS
   return settings;
 }
 
-/** The client's logs through Nest's Logger (context "Kafka"), never to the console directly. */
-function nestLogger(logger: Logger) {
-  const self = {
-    info: (message: string) => logger.log(message),
-    error: (message: string) => logger.error(message),
-    warn: (message: string) => logger.warn(message),
+/** What needs a person (credentials, permissions, certificates) stays at ERROR, as in the kafkajs adapter. */
+const NEEDS_A_PERSON = /SASL|[Aa]uthenticat|[Nn]ot authorized|AUTHORIZATION|certificate|SSL|TLS/;
+/** librdkafka's own count of lines it held back: the throttled logger counts them instead. */
+const SUPPRESSED = /, \d+ identical error\(s\) suppressed\)/;
+const RANK = { nothing: 0, error: 1, warn: 2, info: 3, debug: 4 } as const;
+
+/**
+ * The client's logs through Nest's Logger (context "Kafka"), never to the console directly; its errors and
+ * warnings also to `refusals`, which keeps the reason a connection was refused. As the kafkajs adapter does:
+ * `logLevel` (default 'warn') filters, what the client retries by itself (a refused connection, all brokers
+ * down) comes at WARN, and a repeated line is written once a minute.
+ */
+function nestLogger(
+  logger: Logger,
+  refusals: ConnectionRefusals,
+  level: KafkaConnectionConfig['logLevel'] = 'warn',
+): ConfluentLogger {
+  const out = new ThrottledLogger(logger);
+  const at = (wanted: keyof typeof RANK) => RANK[level] >= RANK[wanted];
+  const clean = (message: string) => message.replace(SUPPRESSED, ')');
+  const self: ConfluentLogger = {
+    info: (message: string) => {
+      if (at('info')) out.log(clean(message));
+    },
+    error: (message: string) => {
+      refusals.note(message);
+      if (NEEDS_A_PERSON.test(message)) {
+        if (at('error')) out.error(clean(message));
+      } else if (at('warn')) out.warn(clean(message));
+    },
+    warn: (message: string) => {
+      refusals.note(message);
+      if (at('warn')) out.warn(clean(message));
+    },
     // Its debug lines (one per fetch) stay out, as kafkajs' do at the INFO level the kafkajs adapter sets.
     debug: () => undefined,
     namespace: () => self,

@@ -57,8 +57,8 @@ export interface ConfluentConsumer {
     eachBatch: (payload: ConfluentBatchPayload) => Promise<void>;
   }): Promise<void>;
   commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
-  pause(topics: { topic: string }[]): void;
-  resume(topics: { topic: string }[]): void;
+  pause(topics: { topic: string; partitions?: number[] }[]): void;
+  resume(topics: { topic: string; partitions?: number[] }[]): void;
   assignment(): { topic: string; partition: number }[];
   committed(
     partitions: { topic: string; partition: number }[],
@@ -86,6 +86,16 @@ export interface ConfluentAdmin {
     groupId: string;
     topics: string[];
   }): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+}
+
+/** The logger its KafkaJS API writes to (`kafkaJS.logger`), for the client or for one consumer. */
+export interface ConfluentLogger {
+  info(message: string): void;
+  error(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+  namespace(): ConfluentLogger;
+  setLogLevel(): void;
 }
 
 /** librdkafka's settings (dotted names) beside the `kafkaJS` block. */

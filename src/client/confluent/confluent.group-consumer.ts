@@ -8,14 +8,19 @@ import type { ConsumedRecord } from '../../interfaces/kafka-record.interface';
 import {
   ASSIGN_PARTITIONS,
   ConfluentBatchPayload,
+  ConfluentLogger,
   ConfluentConsumer,
   ConfluentKafka,
   REVOKE_PARTITIONS,
 } from './confluent.api';
 import { ConfluentAdminClient } from './confluent.admin-client';
-import { clientCall, toClientError } from './confluent-error.mapper';
+import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
 
 type TopicPartition = { topic: string; partition: number };
+
+/** A consume error its KafkaJS API logs and retries, for a refusal no retry cures. */
+const JOIN_REFUSED =
+  /error while consuming\. Retrying\. Error details: (\w+): ([^\n]*?(?:Invalid session timeout|Group authorization failed|Topic authorization failed|Inconsistent group protocol|Invalid group id|group max size)[^:\n]*)/i;
 
 /**
  * A librdkafka consumer on the KafkaJS-compatible `eachBatch`. Offsets are stored only when the library
@@ -32,6 +37,8 @@ export class ConfluentGroupConsumer implements GroupConsumer {
     private readonly options: GroupConsumerOptions,
     private readonly events: GroupConsumerEvents,
     private readonly admin: () => ConfluentAdminClient,
+    private readonly refusals?: ConnectionRefusals,
+    clientLogger?: ConfluentLogger,
   ) {
     this.consumer = kafka.consumer({
       'auto.offset.reset': options.fromBeginning ? 'earliest' : 'latest',
@@ -46,21 +53,24 @@ export class ConfluentGroupConsumer implements GroupConsumer {
         fromBeginning: options.fromBeginning,
         autoCommit: options.autoCommit,
         autoCommitInterval: options.autoCommitIntervalMs,
+        ...(clientLogger ? { logger: this.consumerLogger(clientLogger) } : {}),
       },
     });
-    this.topics = options.topics.map((topic) => ({ topic }));
+    this.topics = [...new Set([...options.topics, ...(options.fromBeginningTopics ?? [])])].map((topic) => ({
+      topic,
+    }));
   }
 
   async run(eachBatch: (batch: ConsumedBatch) => Promise<void>): Promise<void> {
     await clientCall(async () => {
       await this.consumer.connect();
-      await this.consumer.subscribe({ topics: [...this.options.topics] });
+      await this.consumer.subscribe({ topics: this.topics.map(({ topic }) => topic) });
       await this.consumer.run({
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
         eachBatch: (payload) => eachBatch(new ConfluentBatch(payload, this.consumer)),
       });
-    });
+    }, this.refusals);
   }
 
   pause(): void {
@@ -72,8 +82,29 @@ export class ConfluentGroupConsumer implements GroupConsumer {
   }
 
   async disconnect(): Promise<void> {
-    await clientCall(() => this.consumer.disconnect());
+    await clientCall(() => this.consumer.disconnect(), this.refusals);
     this.events.stopped();
+  }
+
+  /**
+   * Its KafkaJS API retries a failed fetch or join without end and only logs why. A refusal that no retry can
+   * cure (the group's settings or its ACLs) is reported as a crash the client restarts from, so the library
+   * counts it against liveness as it does on kafkajs; the rest stays a log line.
+   */
+  private consumerLogger(clientLogger: ConfluentLogger): ConfluentLogger {
+    const self: ConfluentLogger = {
+      ...clientLogger,
+      error: (message: string) => {
+        clientLogger.error(message);
+        const refused = JOIN_REFUSED.exec(message);
+        if (refused) {
+          const error = Object.assign(new Error(refused[2].trim()), { name: refused[1] });
+          this.events.crashed(toClientError(error, this.refusals), true);
+        }
+      },
+      namespace: () => self,
+    };
+    return self;
   }
 
   private rebalanced(code: number, assignment: TopicPartition[]): void {
@@ -88,7 +119,7 @@ export class ConfluentGroupConsumer implements GroupConsumer {
     if (assignment.length === 0) return;
     void this.resolveStart(assignment).then(
       () => generation === this.generation && this.events.fetched(),
-      (error: unknown) => this.events.crashed(toClientError(error), true),
+      (error: unknown) => this.events.crashed(toClientError(error, this.refusals), true),
     );
   }
 
@@ -96,9 +127,11 @@ export class ConfluentGroupConsumer implements GroupConsumer {
    * Running means consuming: a group new to a partition that starts at the latest record must not miss one
    * written after it reports running. librdkafka looks the end up in the background, so the adapter reads it
    * itself and seeks there before it reports the fetch; partitions with a committed offset start from it.
+   * `fromBeginningTopics` start at their earliest record whatever `auto.offset.reset` says.
    */
   private async resolveStart(assignment: TopicPartition[]): Promise<void> {
     if (this.options.fromBeginning) return;
+    const earliest = new Set(this.options.fromBeginningTopics ?? []);
     const committed = await this.consumer.committed(assignment);
     // No committed offset: null, or librdkafka's -1001 (OFFSET_INVALID).
     const fresh = committed.filter(
@@ -109,7 +142,8 @@ export class ConfluentGroupConsumer implements GroupConsumer {
     await admin.connect();
     try {
       for (const topic of new Set(fresh.map((c) => c.topic))) {
-        const ends = new Map((await admin.topicOffsets(topic)).map((o) => [o.partition, o.high]));
+        const offsets = await admin.topicOffsets(topic);
+        const ends = new Map(offsets.map((o) => [o.partition, earliest.has(topic) ? o.low : o.high]));
         for (const { partition } of fresh.filter((c) => c.topic === topic)) {
           const offset = ends.get(partition);
           if (offset !== undefined) this.consumer.seek({ topic, partition, offset });

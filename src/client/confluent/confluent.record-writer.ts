@@ -1,7 +1,7 @@
 import type { KafkaCompression } from '../../interfaces/kafka-connection-options.interface';
 import type { RecordWriter, RecordWriterOptions, TopicRecord, WriteOutcome } from '../record-writer.port';
 import type { ConfluentKafka, ConfluentProducer } from './confluent.api';
-import { clientCall, toClientError } from './confluent-error.mapper';
+import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
 
 const COMPRESSION: Record<KafkaCompression, string> = {
   none: 'none',
@@ -22,13 +22,21 @@ export class ConfluentRecordWriter implements RecordWriter {
   private readonly producer: ConfluentProducer;
   private connected = false;
 
-  constructor(kafka: ConfluentKafka, options: RecordWriterOptions) {
+  constructor(
+    kafka: ConfluentKafka,
+    options: RecordWriterOptions,
+    private readonly refusals?: ConnectionRefusals,
+  ) {
     this.producer = kafka.producer({
       partitioner: 'murmur2_random',
       'compression.type': COMPRESSION[options.compression],
       'linger.ms': 5,
       // The library's retry budget: a record that cannot be written in time fails instead of waiting on.
       'message.timeout.ms': options.maxRetryTimeMs,
+      // librdkafka refuses a record above 1,000,000 bytes itself, below the broker's default (1,048,588) and
+      // the library's producer.maxRecordBytes: the broker's limit is the one that counts, as on kafkajs (the
+      // poison fault's ~1 MB record parked in the DLQ with its headers). Batches stay within `batch.size`.
+      'message.max.bytes': 1_000_000_000,
       kafkaJS: {
         idempotent: true,
         acks: -1,
@@ -43,13 +51,13 @@ export class ConfluentRecordWriter implements RecordWriter {
   }
 
   async connect(): Promise<void> {
-    await clientCall(() => this.producer.connect());
+    await clientCall(() => this.producer.connect(), this.refusals);
     this.connected = true;
   }
 
   async disconnect(): Promise<void> {
     this.connected = false;
-    await clientCall(() => this.producer.disconnect());
+    await clientCall(() => this.producer.disconnect(), this.refusals);
   }
 
   write(records: readonly TopicRecord[]): Promise<WriteOutcome[]> {
@@ -62,7 +70,10 @@ export class ConfluentRecordWriter implements RecordWriter {
             partition: metadata.partition,
             offset: metadata.baseOffset ?? metadata.offset ?? '-1',
           }))
-          .catch((error: unknown): WriteOutcome => ({ ok: false, error: toClientError(error) })),
+          .catch((error: unknown): WriteOutcome => ({
+            ok: false,
+            error: toClientError(error, this.refusals),
+          })),
       ),
     );
   }
