@@ -2,6 +2,7 @@ import type { KafkaCompression } from '../../interfaces/kafka-connection-options
 import type { RecordWriter, RecordWriterOptions, TopicRecord, WriteOutcome } from '../record-writer.port';
 import type { ConfluentKafka, ConfluentProducer } from './confluent.api';
 import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
+import { deliveryTimeoutMs } from './confluent-delivery.timeout';
 
 const COMPRESSION: Record<KafkaCompression, string> = {
   none: 'none',
@@ -31,8 +32,9 @@ export class ConfluentRecordWriter implements RecordWriter {
       partitioner: 'murmur2_random',
       'compression.type': COMPRESSION[options.compression],
       'linger.ms': 5,
-      // The library's retry budget: a record that cannot be written in time fails instead of waiting on.
-      'message.timeout.ms': options.maxRetryTimeMs,
+      // The time kafkajs' retries give a send with the same options: a record that cannot be written in that
+      // time fails instead of waiting on, and one whose leader dies outlives the election, as on kafkajs.
+      'message.timeout.ms': deliveryTimeoutMs(options.retries, options.maxRetryTimeMs),
       // librdkafka refuses a record above 1,000,000 bytes itself, below the broker's default (1,048,588) and
       // the library's producer.maxRecordBytes: the broker's limit is the one that counts, as on kafkajs (the
       // poison fault's ~1 MB record parked in the DLQ with its headers). Batches stay within `batch.size`.
