@@ -5,7 +5,7 @@ import type { OutgoingRecord } from '../interfaces/kafka-record.interface';
 export interface RecordWriterOptions {
   /** Attempts the client makes for one write before the record fails. */
   retries: number;
-  /** Upper bound of one write's total retrying, in ms. */
+  /** Longest wait between two attempts, in ms (kafkajs' `maxRetryTime`; the waits start at 300 ms and double). */
   maxRetryTimeMs: number;
   compression: KafkaCompression;
 }

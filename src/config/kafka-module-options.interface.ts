@@ -52,7 +52,10 @@ export interface KafkaConsumerOptions {
 export interface KafkaProducerOptions {
   /** Attempts the client makes for one write before send() rejects with KafkaSendError. Default 8. */
   retries?: number;
-  /** Upper bound of one send's total retrying, in ms. Default 30000. */
+  /**
+   * Longest wait between two attempts, in ms (the waits start at 300 ms and double): with the defaults a send
+   * gives up after about 68 s of waits. Default 30000.
+   */
   maxRetryTimeMs?: number;
   /** Largest record send() accepts (the broker's message.max.bytes); larger is EventTooLargeError. Default 1048588. */
   maxRecordBytes?: number;
