@@ -13,7 +13,9 @@ import {
   ConfluentKafka,
   REVOKE_PARTITIONS,
 } from './confluent.api';
+import { KafkaClientError } from '../kafka-client.error';
 import { ConfluentAdminClient } from './confluent.admin-client';
+import { BrokerLink } from './confluent-broker-link';
 import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
 
 type TopicPartition = { topic: string; partition: number };
@@ -31,6 +33,12 @@ export class ConfluentGroupConsumer implements GroupConsumer {
   private readonly consumer: ConfluentConsumer;
   private readonly topics: { topic: string }[];
   private generation = 0;
+  /** Partitions of the last assignment; undefined from a revocation until the next assignment. */
+  private assigned?: number;
+  /** The last assignment's start offsets are resolved: fetching from it needs nothing more. */
+  private started = false;
+  /** librdkafka retries a broker that went away without telling: its statistics say when it is cut off. */
+  private readonly link = new BrokerLink((up) => this.linkChanged(up));
 
   constructor(
     kafka: ConfluentKafka,
@@ -42,6 +50,7 @@ export class ConfluentGroupConsumer implements GroupConsumer {
   ) {
     this.consumer = kafka.consumer({
       'auto.offset.reset': options.fromBeginning ? 'earliest' : 'latest',
+      ...this.link.settings(),
       rebalance_cb: (error: { code: number }, assignment: TopicPartition[]) =>
         this.rebalanced(error.code, assignment),
       kafkaJS: {
@@ -107,18 +116,41 @@ export class ConfluentGroupConsumer implements GroupConsumer {
     return self;
   }
 
+  /**
+   * Cut off from every broker: reported as a crash the client recovers from by itself (an unreachable
+   * broker, which liveness does not count). Back: the assignment it kept is consumed again from where it was.
+   */
+  private linkChanged(up: boolean): void {
+    if (!up) {
+      const error = new KafkaClientError('unreachable', true, 'all broker connections are down');
+      this.events.crashed(error, true);
+      return;
+    }
+    if (this.assigned === undefined) return;
+    this.events.joined(this.assigned);
+    if (this.started) this.events.fetched();
+  }
+
   private rebalanced(code: number, assignment: TopicPartition[]): void {
     if (code === REVOKE_PARTITIONS) {
       this.generation++;
+      this.assigned = undefined;
+      this.started = false;
       this.events.rebalancing();
       return;
     }
     if (code !== ASSIGN_PARTITIONS) return;
     const generation = ++this.generation;
+    this.assigned = assignment.length;
+    this.started = false;
     this.events.joined(assignment.length);
     if (assignment.length === 0) return;
     void this.resolveStart(assignment).then(
-      () => generation === this.generation && this.events.fetched(),
+      () => {
+        if (generation !== this.generation) return;
+        this.started = true;
+        this.events.fetched();
+      },
       (error: unknown) => this.events.crashed(toClientError(error, this.refusals), true),
     );
   }

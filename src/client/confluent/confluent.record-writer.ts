@@ -1,6 +1,7 @@
 import type { KafkaCompression } from '../../interfaces/kafka-connection-options.interface';
 import type { RecordWriter, RecordWriterOptions, TopicRecord, WriteOutcome } from '../record-writer.port';
 import type { ConfluentKafka, ConfluentProducer } from './confluent.api';
+import { BrokerLink } from './confluent-broker-link';
 import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
 import { deliveryTimeoutMs } from './confluent-delivery.timeout';
 
@@ -22,6 +23,8 @@ const COMPRESSION: Record<KafkaCompression, string> = {
 export class ConfluentRecordWriter implements RecordWriter {
   private readonly producer: ConfluentProducer;
   private connected = false;
+  /** librdkafka retries a broker that went away by itself: connected also means a broker connection is up. */
+  private readonly link = new BrokerLink();
 
   constructor(
     kafka: ConfluentKafka,
@@ -39,6 +42,7 @@ export class ConfluentRecordWriter implements RecordWriter {
       // the library's producer.maxRecordBytes: the broker's limit is the one that counts, as on kafkajs (the
       // poison fault's ~1 MB record parked in the DLQ with its headers). Batches stay within `batch.size`.
       'message.max.bytes': 1_000_000_000,
+      ...this.link.settings(),
       kafkaJS: {
         idempotent: true,
         acks: -1,
@@ -49,7 +53,7 @@ export class ConfluentRecordWriter implements RecordWriter {
   }
 
   get isConnected(): boolean {
-    return this.connected;
+    return this.connected && this.link.up;
   }
 
   async connect(): Promise<void> {
