@@ -13,6 +13,7 @@ import { KafkaCluster, startKafkaCluster } from '../../broker';
 import {
   DeadLetterHeaders,
   EventHandler,
+  KafkaConsumerService,
   KafkaHealthIndicator,
   KafkaModuleOptions,
   KafkaProducerService,
@@ -314,6 +315,32 @@ describe('secured broker', () => {
     const send = app.get(KafkaProducerService).send('sec.visit.done', { id: 'never-oauth' });
     await expect(send).rejects.toBeInstanceOf(KafkaSendError);
     expect(seen).not.toContain('never-oauth');
+  }, 60_000);
+
+  // librdkafka asks for a token on its own thread; one that arrives after its client was closed made the
+  // confluent client's API throw from a promise chain nobody held: an unhandled rejection, a process crash.
+  // Jest fails the run on an unhandled rejection (in this test, or the suite if it surfaces later).
+  it('closes while its OAUTHBEARER provider is still fetching a token, and the late token harms nothing', async () => {
+    const pending: ((token: { value: string }) => void)[] = [];
+    const { app } = await secureApp({
+      brokers: [cluster.secure!.saslPlaintext],
+      sasl: {
+        mechanism: 'oauthbearer',
+        oauthBearerProvider: () => new Promise((resolve) => pending.push(resolve)),
+      },
+    });
+    await waitFor(() => pending.length > 0, 'the client to ask for a token');
+    apps.splice(apps.indexOf(app), 1);
+    await app.close();
+    pending.forEach((resolve) => resolve({ value: oauthToken }));
+    // Unhandled rejections are reported once the microtask queue drains: one macrotask later at most.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(
+      app
+        .get(KafkaConsumerService)
+        .list()
+        .map((group) => group.state),
+    ).toEqual(['stopped']);
   }, 60_000);
 
   it('names the authorisation failure when a user writes to a topic its ACLs do not allow', async () => {

@@ -7,7 +7,7 @@ import type { RecordWriter, RecordWriterOptions } from '../record-writer.port';
 import type { TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import { ThrottledLogger } from '../throttled-logger';
 import { ConfluentLogger, loadConfluent, RdkafkaSettings } from './confluent.api';
-import { confluentOauthBearerProvider } from './confluent-oauthbearer';
+import { confluentTokenRefresh } from './confluent-oauthbearer';
 import { ConnectionRefusals } from './confluent-error.mapper';
 import { ConfluentAdminClient } from './confluent.admin-client';
 import { ConfluentGroupConsumer } from './confluent.group-consumer';
@@ -26,6 +26,7 @@ export class ConfluentClientFactory implements KafkaClientFactory {
     const clientLogger = nestLogger(logger, refusals, config.logLevel);
     const kafka = new KafkaJS.Kafka({
       ...tlsSettings(config.ssl, logger),
+      ...oauthSettings(config.sasl),
       'socket.connection.setup.timeout.ms': config.connectionTimeout,
       kafkaJS: {
         clientId: config.clientId,
@@ -51,10 +52,15 @@ export class ConfluentClientFactory implements KafkaClientFactory {
   }
 }
 
-/** OAUTHBEARER's token as its KafkaJS API wants it (with principal and lifetime); other mechanisms as given. */
+/** OAUTHBEARER names only the mechanism to its KafkaJS API: the token comes from librdkafka's own callback. */
 function saslSettings(sasl: NonNullable<KafkaConnectionConfig['sasl']>): object {
-  if (sasl.mechanism !== 'oauthbearer') return sasl;
-  return { ...sasl, oauthBearerProvider: confluentOauthBearerProvider(sasl.oauthBearerProvider) };
+  return sasl.mechanism === 'oauthbearer' ? { mechanism: sasl.mechanism } : sasl;
+}
+
+/** librdkafka's token refresh, fed by the user's `oauthBearerProvider` (see confluentTokenRefresh). */
+function oauthSettings(sasl: KafkaConnectionConfig['sasl']): RdkafkaSettings {
+  if (sasl?.mechanism !== 'oauthbearer') return {};
+  return { oauthbearer_token_refresh_cb: confluentTokenRefresh(sasl.oauthBearerProvider) };
 }
 
 /** Node's TLS options as librdkafka's PEM settings. */

@@ -1,3 +1,4 @@
+import { BoundedRead } from '../bounded-read';
 import type { ReadBatch, TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import type { ConfluentConsumer, ConfluentKafka } from './confluent.api';
 import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
@@ -13,7 +14,7 @@ const MAX_WAIT_MS = 250;
  */
 export class ConfluentTopicReader implements TopicReader {
   private consumer?: ConfluentConsumer;
-  private finish?: (error?: unknown) => void;
+  private reading?: BoundedRead;
 
   constructor(
     private readonly kafka: ConfluentKafka,
@@ -23,8 +24,13 @@ export class ConfluentTopicReader implements TopicReader {
 
   async read(eachBatch: (batch: ReadBatch) => Promise<void>): Promise<void> {
     const { groupId, topic } = this.options;
-    const ends = new Map(this.options.until.map(({ partition, offset }) => [partition, BigInt(offset)]));
-    if (ends.size === 0) return;
+    const read = new BoundedRead(
+      this.options.until,
+      (partitions) => this.consumer?.pause([partitions ? { topic, partitions } : { topic }]),
+      (error) => toClientError(error, this.refusals),
+    );
+    if (read.empty) return;
+    this.reading = read;
     const consumer = (this.consumer = this.kafka.consumer({
       'auto.offset.reset': 'earliest',
       kafkaJS: {
@@ -38,15 +44,6 @@ export class ConfluentTopicReader implements TopicReader {
         heartbeatInterval: 1000,
       },
     }));
-    const done = new Promise<void>((resolve, reject) => {
-      this.finish = (error) =>
-        error === undefined ? resolve() : reject(toClientError(error, this.refusals));
-    });
-    const reached = (partition: number) => {
-      ends.delete(partition);
-      consumer.pause([{ topic, partitions: [partition] }]);
-      if (ends.size === 0) this.finish?.();
-    };
     try {
       await clientCall(async () => {
         await consumer.connect();
@@ -54,53 +51,37 @@ export class ConfluentTopicReader implements TopicReader {
         await consumer.run({
           eachBatchAutoResolve: false,
           partitionsConsumedConcurrently: 1,
-          eachBatch: async ({ batch, resolveOffset, isStale }) => {
-            const end = ends.get(batch.partition);
-            if (end === undefined) {
-              consumer.pause([{ topic, partitions: [batch.partition] }]);
-              return;
-            }
-            const records = batch.messages.filter((m) => BigInt(m.offset) < end);
-            try {
-              if (records.length > 0) {
-                await eachBatch({
-                  partition: batch.partition,
-                  records,
-                  // librdkafka heartbeats by itself; a batch whose partition was taken away is stale.
-                  heartbeat: () =>
-                    isStale()
-                      ? Promise.reject(
-                          new Error(`partition ${topic}[${batch.partition}] was revoked in a rebalance`),
-                        )
-                      : Promise.resolve(),
-                  commit: (offset) =>
-                    consumer.commitOffsets([
-                      { topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
-                    ]),
-                });
-                resolveOffset(records[records.length - 1].offset);
-              }
-            } catch (error) {
-              this.finish?.(error);
-              consumer.pause([{ topic }]);
-              return;
-            }
-            const last = batch.messages[batch.messages.length - 1];
-            if (records.length < batch.messages.length || (last && BigInt(last.offset) >= end - 1n)) {
-              reached(batch.partition);
-            }
-          },
+          eachBatch: ({ batch, resolveOffset, isStale }) =>
+            read.take(
+              {
+                partition: batch.partition,
+                messages: batch.messages,
+                // librdkafka heartbeats by itself; a batch whose partition was taken away is stale.
+                heartbeat: () =>
+                  isStale()
+                    ? Promise.reject(
+                        new Error(`partition ${topic}[${batch.partition}] was revoked in a rebalance`),
+                      )
+                    : Promise.resolve(),
+                commit: (offset) =>
+                  consumer.commitOffsets([
+                    { topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
+                  ]),
+                resolveOffset,
+              },
+              eachBatch,
+            ),
         });
       }, this.refusals);
-      await done;
+      await read.done;
     } finally {
       this.consumer = undefined;
+      this.reading = undefined;
       await consumer.disconnect().catch(() => undefined);
     }
   }
 
   stop(): void {
-    this.consumer?.pause([{ topic: this.options.topic }]);
-    this.finish?.();
+    this.reading?.stop();
   }
 }
