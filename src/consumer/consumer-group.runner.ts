@@ -69,12 +69,12 @@ export class ConsumerGroupRunner {
     this.logger = new ThrottledLogger(new Logger(`KafkaConsumer:${definition.groupId}`));
     this.livenessTtlMs = options.health.livenessTtlMs ?? defaultLivenessTtl(definition.handlers);
     const hb = options.consumer.heartbeatInterval;
-    const tracing = createKafkaTracing(options.telemetry.tracing);
-    this.dispatcher = new EventDispatcher(definition, deadLetter, hb, metrics, tracing);
+    const telemetry = { metrics, tracing: createKafkaTracing(options.telemetry.tracing) };
+    this.dispatcher = new EventDispatcher(definition, deadLetter, hb, telemetry);
     this.heartbeatEveryMs = heartbeatCadence(options.consumer.heartbeatInterval);
     if (options.deadLetter.replay) {
       const topic = redeliveryTopic(options.dlqTopic, definition.groupId);
-      this.redelivery = new RedeliveryDispatcher(topic, definition, deadLetter, hb, metrics, tracing);
+      this.redelivery = new RedeliveryDispatcher(topic, definition, deadLetter, hb, telemetry);
     }
   }
 

@@ -8,8 +8,7 @@ import { EventRouter } from '../routing/event-router';
 import { asValidationError } from '../validation/validation-issues';
 import { HandlerInvoker, HandlerOutcome, RecordContext } from './handler-invoker';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
-import type { MetricsRecorder } from '../telemetry/metrics.recorder';
-import type { KafkaTracing } from '../telemetry/tracing';
+import type { ConsumerTelemetry } from '../telemetry/consumer-telemetry';
 
 /** The partition a record came from, and the consumer's lease on it (a PartitionBatch). */
 export type LeasedPartition = PartitionLease & { readonly topic: string; readonly partition: number };
@@ -50,11 +49,10 @@ export class EventDispatcher {
     private readonly group: ConsumerGroupDefinition,
     private readonly deadLetter: DeadLetterSink,
     heartbeatIntervalMs: number,
-    metrics?: MetricsRecorder,
-    tracing?: KafkaTracing,
+    telemetry: ConsumerTelemetry = {},
   ) {
     this.router = new EventRouter(group.handlers);
-    this.invoker = new HandlerInvoker(heartbeatIntervalMs, group.handlers, metrics, tracing);
+    this.invoker = new HandlerInvoker(heartbeatIntervalMs, group.handlers, telemetry);
   }
 
   async dispatch(batch: LeasedPartition, record: ConsumedRecord): Promise<DispatchOutcome> {

@@ -1,11 +1,5 @@
 import * as api from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { installTestTracing, TestTracing } from '../../test/support/tracing';
 import { nonRetryablePredicate, resolveRetryPolicy } from '../config/retry-policy';
 import type { EventContext } from '../interfaces/event-context.interface';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
@@ -51,30 +45,20 @@ const record: RecordContext = {
 const lease: PartitionLease = { active: true, heartbeat: async () => undefined, wait: async () => true };
 
 describe('HandlerInvoker tracing', () => {
-  let exporter: InMemorySpanExporter;
-  let provider: BasicTracerProvider;
+  let installed: TestTracing;
   const tracing = new KafkaTracing(api);
 
   beforeEach(() => {
-    exporter = new InMemorySpanExporter();
-    provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    api.trace.setGlobalTracerProvider(provider);
+    installed = installTestTracing();
   });
-  afterEach(async () => {
-    api.trace.disable();
-    api.propagation.disable();
-    api.context.disable();
-    await provider.shutdown();
-  });
+  afterEach(() => installed.uninstall());
 
   const run = (handler: EventHandlerDefinition) =>
-    Promise.resolve(new HandlerInvoker(3000, [handler], undefined, tracing).run(handler, {}, record, lease));
+    Promise.resolve(new HandlerInvoker(3000, [handler], { tracing }).run(handler, {}, record, lease));
 
   it('ends the span of a synchronous handler, a child of the traceparent in the record', async () => {
     expect(await run(handlerOf(() => 'done'))).toEqual({ status: 'ok', attempts: 1 });
-    const [span] = exporter.getFinishedSpans();
+    const [span] = installed.spans();
     expect(span.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
     expect(span.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(span.status.code).toBe(api.SpanStatusCode.UNSET);
@@ -88,9 +72,7 @@ describe('HandlerInvoker tracing', () => {
     );
     expect(outcome).toMatchObject({ status: 'failed', attempts: 2 });
     expect(
-      exporter
-        .getFinishedSpans()
-        .map((s) => [s.attributes['kafka.event.attempt'], s.attributes['error.type']]),
+      installed.spans().map((s) => [s.attributes['kafka.event.attempt'], s.attributes['error.type']]),
     ).toEqual([
       [1, 'RangeError'],
       [2, 'RangeError'],
@@ -101,7 +83,7 @@ describe('HandlerInvoker tracing', () => {
     const handler = handlerOf(() => new Promise(() => undefined), 20);
     const outcome = await run({ ...handler, retry: resolveRetryPolicy(false) });
     expect(outcome).toMatchObject({ status: 'failed', attempts: 1 });
-    const [span] = exporter.getFinishedSpans();
+    const [span] = installed.spans();
     expect(span.attributes['error.type']).toBe('HandlerTimeoutError');
     expect(span.status.code).toBe(api.SpanStatusCode.ERROR);
   });

@@ -6,8 +6,8 @@ import type { EventHandlerDefinition } from '../routing/event-handler.definition
 import type { RecordHeaders } from '../interfaces/kafka-record.interface';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import { decodeHeaders } from '../routing/event-record.parser';
-import type { MetricsRecorder } from '../telemetry/metrics.recorder';
-import type { KafkaTracing, TracedOperation } from '../telemetry/tracing';
+import type { ConsumerTelemetry } from '../telemetry/consumer-telemetry';
+import type { TracedOperation } from '../telemetry/tracing';
 import { InFlightWatch, WatchedAttempt } from './in-flight.watch';
 
 export type HandlerOutcome =
@@ -42,8 +42,7 @@ export class HandlerInvoker {
   constructor(
     heartbeatIntervalMs: number,
     handlers: readonly EventHandlerDefinition[],
-    private readonly metrics?: MetricsRecorder,
-    private readonly tracing?: KafkaTracing,
+    private readonly telemetry: ConsumerTelemetry = {},
   ) {
     const limits = handlers.map((h) => h.timeoutMs).filter((ms) => ms > 0);
     this.watch = new InFlightWatch(heartbeatIntervalMs, limits.length > 0 ? Math.min(...limits) : 0);
@@ -88,7 +87,9 @@ export class HandlerInvoker {
       if (!(await lease.wait(backoffDelay(failed, handler.retry)))) {
         return { status: 'abandoned', attempts: failed };
       }
-      this.metrics?.retry(this.metrics.handlerAttributes(record.groupId, record.topic, handler.id));
+      this.telemetry.metrics?.retry(
+        this.telemetry.metrics.handlerAttributes(record.groupId, record.topic, handler.id),
+      );
       try {
         const pending = this.attempt(handler, body, record, failed + 1, lease);
         if (pending) await pending;
@@ -112,7 +113,7 @@ export class HandlerInvoker {
     attempt: number,
     lease: PartitionLease,
   ): Promise<void> | undefined {
-    const metrics = this.metrics;
+    const metrics = this.telemetry.metrics;
     if (!metrics) return this.start(handler, body, record, attempt, lease);
     const attributes = metrics.handlerAttributes(record.groupId, record.topic, handler.id);
     const started = performance.now();
@@ -150,7 +151,7 @@ export class HandlerInvoker {
     lease: PartitionLease,
   ): Promise<void> | undefined {
     const context = new AttemptContext(record, handler.id, attempt);
-    const span = this.tracing?.startProcess(record, record.rawHeaders, handler.id, attempt);
+    const span = this.telemetry.tracing?.startProcess(record, record.rawHeaders, handler.id, attempt);
     if (span) return this.traced(span, () => this.call(handler, body, context, lease));
     return this.call(handler, body, context, lease);
   }

@@ -4,8 +4,7 @@ import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
 import { DeadLetterHeaders, DeadLetterReplayHeaders, EventHeaders } from '../kafka.constants';
 import type { ConsumerGroupDefinition } from '../routing/event-handler.definition';
 import { headerText } from '../routing/event-record.parser';
-import type { MetricsRecorder } from '../telemetry/metrics.recorder';
-import type { KafkaTracing } from '../telemetry/tracing';
+import type { ConsumerTelemetry } from '../telemetry/consumer-telemetry';
 import { DispatchCounters, DispatchOutcome, EventDispatcher, LeasedPartition } from './event-dispatcher';
 
 /**
@@ -22,20 +21,13 @@ export class RedeliveryDispatcher {
     private readonly group: ConsumerGroupDefinition,
     private readonly deadLetter: DeadLetterSink,
     heartbeatIntervalMs: number,
-    metrics?: MetricsRecorder,
-    tracing?: KafkaTracing,
+    telemetry: ConsumerTelemetry = {},
   ) {
     // One dispatcher per handler, built once: each routes to its own handler alone.
     for (const handler of group.handlers) {
       this.byHandler.set(
         handler.id,
-        new EventDispatcher(
-          { ...group, handlers: [handler] },
-          deadLetter,
-          heartbeatIntervalMs,
-          metrics,
-          tracing,
-        ),
+        new EventDispatcher({ ...group, handlers: [handler] }, deadLetter, heartbeatIntervalMs, telemetry),
       );
     }
   }

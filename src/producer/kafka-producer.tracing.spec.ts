@@ -1,11 +1,5 @@
 import * as api from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { installTestTracing, TestTracing } from '../../test/support/tracing';
 import { KafkaClientError } from '../client/kafka-client.error';
 import type { RecordWriter, TopicRecord, WriteOutcome } from '../client/record-writer.port';
 import type { KafkaModuleOptions } from '../config/kafka-module-options.interface';
@@ -30,22 +24,12 @@ class ScriptedWriter implements RecordWriter {
 const refused = new KafkaClientError('authorization', false, 'TOPIC_AUTHORIZATION_FAILED');
 
 describe('KafkaProducerService tracing', () => {
-  let exporter: InMemorySpanExporter;
-  let provider: BasicTracerProvider;
+  let installed: TestTracing;
 
   beforeEach(() => {
-    exporter = new InMemorySpanExporter();
-    provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    api.trace.setGlobalTracerProvider(provider);
+    installed = installTestTracing();
   });
-  afterEach(async () => {
-    api.trace.disable();
-    api.propagation.disable();
-    api.context.disable();
-    await provider.shutdown();
-  });
+  afterEach(() => installed.uninstall());
 
   const producerWith = (options: KafkaModuleOptions = {}) => {
     const resolved = resolveKafkaOptions({ topics: { work: 'work' }, ...options }, {});
@@ -62,11 +46,11 @@ describe('KafkaProducerService tracing', () => {
     const sending = producer.send('work.ordered', { id: 1 });
     await flushed();
     expect(writer.writes).toHaveLength(1);
-    expect(exporter.getFinishedSpans()).toHaveLength(0);
+    expect(installed.spans()).toHaveLength(0);
     expect(writer.writes[0].records[0].headers?.traceparent).toMatch(/^00-/);
     writer.writes[0].answer([{ ok: true, partition: 2, offset: '9' }]);
     await sending;
-    const [span] = exporter.getFinishedSpans();
+    const [span] = installed.spans();
     expect(span.name).toBe('send work');
     expect(span.attributes).toMatchObject({
       'messaging.destination.partition.id': '2',
@@ -80,7 +64,7 @@ describe('KafkaProducerService tracing', () => {
     await flushed();
     writer.writes[0].answer([{ ok: false, error: refused }]);
     await expect(sending).rejects.toThrow(/TOPIC_AUTHORIZATION_FAILED/);
-    const [span] = exporter.getFinishedSpans();
+    const [span] = installed.spans();
     expect(span.status.code).toBe(api.SpanStatusCode.ERROR);
     expect(span.attributes['error.type']).toBe('KafkaSendError');
   });
@@ -99,7 +83,7 @@ describe('KafkaProducerService tracing', () => {
       { ok: false, error: refused },
     ]);
     await expect(sending).rejects.toThrow(/TOPIC_AUTHORIZATION_FAILED/);
-    const spans = exporter.getFinishedSpans();
+    const spans = installed.spans();
     expect(spans.map((s) => [s.status.code, s.attributes['error.type']])).toEqual([
       [api.SpanStatusCode.UNSET, undefined],
       [api.SpanStatusCode.ERROR, 'KafkaSendError'],
@@ -125,7 +109,7 @@ describe('KafkaProducerService tracing', () => {
     writer.writes.forEach((w) => w.answer([{ ok: true, partition: 0, offset: '1' }]));
     expect(await sending).toBeInstanceOf(EventTooLargeError);
     expect(writer.writes).toHaveLength(0);
-    expect(exporter.getFinishedSpans()[0].attributes['error.type']).toBe('EventTooLargeError');
+    expect(installed.spans()[0].attributes['error.type']).toBe('EventTooLargeError');
   });
 
   it('writes no trace header and makes no span with telemetry.tracing false', async () => {
@@ -135,6 +119,6 @@ describe('KafkaProducerService tracing', () => {
     writer.writes[0].answer([{ ok: true, partition: 0, offset: '1' }]);
     await sending;
     expect(writer.writes[0].records[0].headers).not.toHaveProperty('traceparent');
-    expect(exporter.getFinishedSpans()).toHaveLength(0);
+    expect(installed.spans()).toHaveLength(0);
   });
 });

@@ -1,11 +1,5 @@
 import * as api from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { installTestTracing, TestTracing } from '../../test/support/tracing';
 import { createKafkaTracing, KafkaTracing } from './tracing';
 
 const sentRecord = {
@@ -27,30 +21,16 @@ const processedRecord = {
 };
 
 describe('KafkaTracing', () => {
-  // A provider's shutdown stops its exporter: each test gets both afresh.
-  let exporter = new InMemorySpanExporter();
-  let provider: BasicTracerProvider | undefined;
+  // A provider's shutdown stops its exporter: each test that registers one gets both afresh.
+  let installed: TestTracing | undefined;
   const tracing = new KafkaTracing(api);
+  const register = () => (installed = installTestTracing());
+  const spans = () => installed!.spans();
 
-  beforeAll(() => {
-    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  });
   afterEach(async () => {
-    api.trace.disable();
-    await provider?.shutdown();
-    provider = undefined;
+    await installed?.uninstall();
+    installed = undefined;
   });
-  afterAll(() => {
-    api.propagation.disable();
-    api.context.disable();
-  });
-
-  const register = () => {
-    exporter = new InMemorySpanExporter();
-    provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-    api.trace.setGlobalTracerProvider(provider);
-  };
 
   it('does nothing without a tracer provider: no span, no header', () => {
     const headers: Record<string, string> = {};
@@ -67,7 +47,7 @@ describe('KafkaTracing', () => {
     expect(headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     api.trace.disable();
     expect(tracing.startSend({}, sentRecord)).toBeUndefined();
-    expect(exporter.getFinishedSpans()).toHaveLength(1);
+    expect(spans()).toHaveLength(1);
   });
 
   it('injects the PRODUCER span into the headers and extracts it as the CONSUMER span parent', () => {
@@ -80,7 +60,7 @@ describe('KafkaTracing', () => {
     const attempt = tracing.startProcess(processedRecord, received, 'Billing.on', 1)!;
     const inside = attempt.run(() => api.trace.getActiveSpan()?.spanContext().spanId);
     attempt.fail(new RangeError('no'));
-    const [producer, consumer] = exporter.getFinishedSpans();
+    const [producer, consumer] = spans();
     expect(producer.kind).toBe(api.SpanKind.PRODUCER);
     expect(consumer.kind).toBe(api.SpanKind.CONSUMER);
     expect(consumer.parentSpanContext?.spanId).toBe(producer.spanContext().spanId);
@@ -97,7 +77,7 @@ describe('KafkaTracing', () => {
       tracing.startPark('dlq', undefined, {})!.ok();
       bootstrap.end();
     });
-    const [processed, parked] = exporter.getFinishedSpans();
+    const [processed, parked] = spans();
     expect(processed.parentSpanContext).toBeUndefined();
     expect(parked.parentSpanContext).toBeUndefined();
   });
@@ -107,8 +87,8 @@ describe('KafkaTracing', () => {
     const send = tracing.startSend({}, sentRecord)!;
     send.ok({ 'messaging.destination.partition.id': '1' });
     send.fail(new Error('late'));
-    const [span] = exporter.getFinishedSpans();
-    expect(exporter.getFinishedSpans()).toHaveLength(1);
+    const [span] = spans();
+    expect(spans()).toHaveLength(1);
     expect(span.status.code).toBe(api.SpanStatusCode.UNSET);
     expect(span.attributes['messaging.destination.partition.id']).toBe('1');
   });

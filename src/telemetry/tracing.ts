@@ -98,18 +98,12 @@ export class KafkaTracing {
     handler: string,
     attempt: number,
   ): TracedOperation | undefined {
-    const tracer = this.activeTracer();
-    if (!tracer) return undefined;
-    const { trace, propagation, SpanKind, ROOT_CONTEXT } = this.api;
-    // From the root, not the active context: the consumer's loop may have been started inside some span, and a
-    // record is the child of its sender (or a trace of its own), never of that.
-    const parent = propagation.extract(ROOT_CONTEXT, rawHeaders, recordHeaderGetter);
-    const span = tracer.startSpan(
+    return this.startFromRecord(
+      rawHeaders,
       `process ${record.topic}`,
-      { kind: SpanKind.CONSUMER, attributes: processSpanAttributes(record, handler, attempt) },
-      parent,
+      this.api.SpanKind.CONSUMER,
+      processSpanAttributes(record, handler, attempt),
     );
-    return new TracedOperation(this.api, span, trace.setSpan(parent, span));
   }
 
   /**
@@ -121,24 +115,31 @@ export class KafkaTracing {
     rawHeaders: RecordHeaders | undefined,
     attributes: SpanAttributeValues,
   ): TracedOperation | undefined {
+    return this.startFromRecord(rawHeaders, `send ${dlqTopic}`, this.api.SpanKind.PRODUCER, {
+      [MessagingAttributes.SYSTEM]: 'kafka',
+      [MessagingAttributes.DESTINATION_NAME]: dlqTopic,
+      [MessagingAttributes.OPERATION_NAME]: 'send',
+      [MessagingAttributes.OPERATION_TYPE]: 'send',
+      ...attributes,
+    });
+  }
+
+  /**
+   * A span whose parent is the context the record's headers carry. From the root, not the active context: the
+   * consumer's loop may have been started inside some span, and a record is the child of its sender (or a
+   * trace of its own), never of that.
+   */
+  private startFromRecord(
+    rawHeaders: RecordHeaders | undefined,
+    name: string,
+    kind: OpenTelemetryApi.SpanKind,
+    attributes: SpanAttributeValues,
+  ): TracedOperation | undefined {
     const tracer = this.activeTracer();
     if (!tracer) return undefined;
-    const { trace, propagation, SpanKind, ROOT_CONTEXT } = this.api;
+    const { trace, propagation, ROOT_CONTEXT } = this.api;
     const parent = propagation.extract(ROOT_CONTEXT, rawHeaders, recordHeaderGetter);
-    const span = tracer.startSpan(
-      `send ${dlqTopic}`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          [MessagingAttributes.SYSTEM]: 'kafka',
-          [MessagingAttributes.DESTINATION_NAME]: dlqTopic,
-          [MessagingAttributes.OPERATION_NAME]: 'send',
-          [MessagingAttributes.OPERATION_TYPE]: 'send',
-          ...attributes,
-        },
-      },
-      parent,
-    );
+    const span = tracer.startSpan(name, { kind, attributes }, parent);
     return new TracedOperation(this.api, span, trace.setSpan(parent, span));
   }
 

@@ -1,4 +1,5 @@
 import { Consumer, Kafka } from 'kafkajs';
+import { BoundedRead } from '../bounded-read';
 import type { ReadBatch, TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import { clientCall, toClientError } from './kafkajs-error.mapper';
 
@@ -12,7 +13,7 @@ const MAX_WAIT_MS = 250;
  */
 export class KafkajsTopicReader implements TopicReader {
   private consumer?: Consumer;
-  private finish?: (error?: unknown) => void;
+  private reading?: BoundedRead;
 
   constructor(
     private readonly kafka: Kafka,
@@ -21,8 +22,13 @@ export class KafkajsTopicReader implements TopicReader {
 
   async read(eachBatch: (batch: ReadBatch) => Promise<void>): Promise<void> {
     const { groupId, topic } = this.options;
-    const ends = new Map(this.options.until.map(({ partition, offset }) => [partition, BigInt(offset)]));
-    if (ends.size === 0) return;
+    const read = new BoundedRead(
+      this.options.until,
+      (partitions) => this.consumer?.pause([partitions ? { topic, partitions } : { topic }]),
+      toClientError,
+    );
+    if (read.empty) return;
+    this.reading = read;
     const consumer = (this.consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
@@ -31,16 +37,8 @@ export class KafkajsTopicReader implements TopicReader {
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
     }));
-    const done = new Promise<void>((resolve, reject) => {
-      this.finish = (error) => (error === undefined ? resolve() : reject(toClientError(error)));
-    });
-    const reached = (partition: number) => {
-      ends.delete(partition);
-      consumer.pause([{ topic, partitions: [partition] }]);
-      if (ends.size === 0) this.finish?.();
-    };
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.finish?.(payload.error);
+      if (!payload.restart) read.stop(payload.error);
     });
     try {
       await clientCall(async () => {
@@ -49,47 +47,31 @@ export class KafkajsTopicReader implements TopicReader {
         await consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: false,
-          eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
-            const end = ends.get(batch.partition);
-            if (end === undefined) {
-              consumer.pause([{ topic, partitions: [batch.partition] }]);
-              return;
-            }
-            const records = batch.messages.filter((m) => BigInt(m.offset) < end);
-            try {
-              if (records.length > 0) {
-                await eachBatch({
-                  partition: batch.partition,
-                  records,
-                  heartbeat,
-                  commit: (offset) =>
-                    consumer.commitOffsets([
-                      { topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
-                    ]),
-                });
-                resolveOffset(records[records.length - 1].offset);
-              }
-            } catch (error) {
-              this.finish?.(error);
-              consumer.pause([{ topic }]);
-              return;
-            }
-            const last = batch.messages[batch.messages.length - 1];
-            if (records.length < batch.messages.length || (last && BigInt(last.offset) >= end - 1n)) {
-              reached(batch.partition);
-            }
-          },
+          eachBatch: ({ batch, heartbeat, resolveOffset }) =>
+            read.take(
+              {
+                partition: batch.partition,
+                messages: batch.messages,
+                heartbeat,
+                commit: (offset) =>
+                  consumer.commitOffsets([
+                    { topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
+                  ]),
+                resolveOffset,
+              },
+              eachBatch,
+            ),
         });
       });
-      await done;
+      await read.done;
     } finally {
       this.consumer = undefined;
+      this.reading = undefined;
       await consumer.disconnect().catch(() => undefined);
     }
   }
 
   stop(): void {
-    this.consumer?.pause([{ topic: this.options.topic }]);
-    this.finish?.();
+    this.reading?.stop();
   }
 }
