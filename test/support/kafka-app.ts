@@ -37,7 +37,8 @@ export async function startTestApp({
   const app = await NestFactory.createApplicationContext(TestAppModule, {
     logger: logger ?? (process.env.TEST_LOGS ? ['log', 'error', 'warn', 'debug'] : ['error']),
   });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: nothing signals the test process, and each app would add a listener per signal
+  // (a suite of a dozen apps passed Node's limit of 10 and warned). The fault suite's own processes enable them.
   // Startup connects in the background; tests start where bootstrap used to return: after the first attempt.
   await app.get(KafkaOrchestrator).whenFirstAttemptDone();
   return app;
