@@ -4,7 +4,6 @@ import type {
   GroupConsumerEvents,
   GroupConsumerOptions,
 } from '../group-consumer.port';
-import type { ConsumedRecord } from '../../interfaces/kafka-record.interface';
 import {
   ASSIGN_PARTITIONS,
   ConfluentBatchPayload,
@@ -13,9 +12,11 @@ import {
   ConfluentKafka,
   REVOKE_PARTITIONS,
 } from './confluent.api';
+import { EachBatchAdapter } from '../each-batch.adapter';
 import { KafkaClientError } from '../kafka-client.error';
 import { ConfluentAdminClient } from './confluent.admin-client';
 import { BrokerLink } from './confluent-broker-link';
+import { staleHeartbeat } from './confluent-stale-heartbeat';
 import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
 
 type TopicPartition = { topic: string; partition: number };
@@ -187,43 +188,13 @@ export class ConfluentGroupConsumer implements GroupConsumer {
   }
 }
 
-/** The KafkaJS-compatible eachBatch payload behind the port's batch. */
-class ConfluentBatch implements ConsumedBatch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly records: readonly ConsumedRecord[];
-
-  constructor(
-    private readonly payload: ConfluentBatchPayload,
-    private readonly consumer: ConfluentConsumer,
-  ) {
-    this.topic = payload.batch.topic;
-    this.partition = payload.batch.partition;
-    this.records = payload.batch.messages;
+/** The KafkaJS-compatible eachBatch payload behind the port's batch: librdkafka heartbeats by itself. */
+class ConfluentBatch extends EachBatchAdapter<ConfluentBatchPayload> {
+  override heartbeat(): Promise<void> {
+    return staleHeartbeat(this.payload.isStale(), this.topic, this.partition);
   }
 
-  heartbeat(): Promise<void> {
-    // librdkafka heartbeats by itself; a batch whose partition was taken away is stale.
-    return this.payload.isStale()
-      ? Promise.reject(new Error(`partition ${this.topic}[${this.partition}] was revoked in a rebalance`))
-      : Promise.resolve();
-  }
-
-  isRunning(): boolean {
+  override isRunning(): boolean {
     return this.payload.isRunning() && !this.payload.isStale();
-  }
-
-  resolveOffset(offset: string): void {
-    this.payload.resolveOffset(offset);
-  }
-
-  commitIfDue(): Promise<void> {
-    return this.payload.commitOffsetsIfNecessary();
-  }
-
-  commit(offset: string): Promise<void> {
-    return this.consumer.commitOffsets([
-      { topic: this.topic, partition: this.partition, offset: (BigInt(offset) + 1n).toString() },
-    ]);
   }
 }

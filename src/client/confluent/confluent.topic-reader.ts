@@ -1,7 +1,9 @@
 import { BoundedRead } from '../bounded-read';
+import { commitAfter } from '../each-batch.adapter';
 import type { ReadBatch, TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import type { ConfluentConsumer, ConfluentKafka } from './confluent.api';
 import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
+import { staleHeartbeat } from './confluent-stale-heartbeat';
 
 /** How long a fetch waits on the broker; short, so a read that reached its ends is noticed quickly. */
 const MAX_WAIT_MS = 250;
@@ -56,17 +58,8 @@ export class ConfluentTopicReader implements TopicReader {
               {
                 partition: batch.partition,
                 messages: batch.messages,
-                // librdkafka heartbeats by itself; a batch whose partition was taken away is stale.
-                heartbeat: () =>
-                  isStale()
-                    ? Promise.reject(
-                        new Error(`partition ${topic}[${batch.partition}] was revoked in a rebalance`),
-                      )
-                    : Promise.resolve(),
-                commit: (offset) =>
-                  consumer.commitOffsets([
-                    { topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
-                  ]),
+                heartbeat: () => staleHeartbeat(isStale(), topic, batch.partition),
+                commit: (offset) => commitAfter(consumer, topic, batch.partition, offset),
                 resolveOffset,
               },
               eachBatch,

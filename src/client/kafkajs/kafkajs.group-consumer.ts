@@ -1,11 +1,11 @@
-import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Consumer, Kafka } from 'kafkajs';
+import { EachBatchAdapter } from '../each-batch.adapter';
 import type {
   ConsumedBatch,
   GroupConsumer,
   GroupConsumerEvents,
   GroupConsumerOptions,
 } from '../group-consumer.port';
-import type { ConsumedRecord } from '../../interfaces/kafka-record.interface';
 import { clientCall, toClientError } from './kafkajs-error.mapper';
 
 /** A kafkajs consumer run on eachBatch, with offsets resolved by the library (never automatically). */
@@ -54,7 +54,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
         autoCommitInterval: autoCommitIntervalMs,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently,
-        eachBatch: (payload) => eachBatch(new KafkajsBatch(payload, this.consumer)),
+        eachBatch: (payload) => eachBatch(new EachBatchAdapter(payload, this.consumer)),
       });
     });
   }
@@ -69,43 +69,5 @@ export class KafkajsGroupConsumer implements GroupConsumer {
 
   async disconnect(): Promise<void> {
     await clientCall(() => this.consumer.disconnect());
-  }
-}
-
-/** kafkajs' eachBatch payload behind the port's batch. */
-class KafkajsBatch implements ConsumedBatch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly records: readonly ConsumedRecord[];
-
-  constructor(
-    private readonly payload: EachBatchPayload,
-    private readonly consumer: Consumer,
-  ) {
-    this.topic = payload.batch.topic;
-    this.partition = payload.batch.partition;
-    this.records = payload.batch.messages;
-  }
-
-  heartbeat(): Promise<void> {
-    return this.payload.heartbeat();
-  }
-
-  isRunning(): boolean {
-    return this.payload.isRunning();
-  }
-
-  resolveOffset(offset: string): void {
-    this.payload.resolveOffset(offset);
-  }
-
-  commitIfDue(): Promise<void> {
-    return this.payload.commitOffsetsIfNecessary();
-  }
-
-  commit(offset: string): Promise<void> {
-    return this.consumer.commitOffsets([
-      { topic: this.topic, partition: this.partition, offset: (BigInt(offset) + 1n).toString() },
-    ]);
   }
 }

@@ -1,5 +1,6 @@
 import { Consumer, Kafka } from 'kafkajs';
 import { BoundedRead } from '../bounded-read';
+import { commitAfter } from '../each-batch.adapter';
 import type { ReadBatch, TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import { clientCall, toClientError } from './kafkajs-error.mapper';
 
@@ -53,10 +54,7 @@ export class KafkajsTopicReader implements TopicReader {
                 partition: batch.partition,
                 messages: batch.messages,
                 heartbeat,
-                commit: (offset) =>
-                  consumer.commitOffsets([
-                    { topic, partition: batch.partition, offset: (BigInt(offset) + 1n).toString() },
-                  ]),
+                commit: (offset) => commitAfter(consumer, topic, batch.partition, offset),
                 resolveOffset,
               },
               eachBatch,
