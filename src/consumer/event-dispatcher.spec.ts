@@ -1,4 +1,4 @@
-import { nonRetryablePredicate, resolveRetryPolicy } from '../config/retry-policy';
+import { handlerDefinition, HandlerDefinitionOverrides } from '../../test/support/handler-definition';
 import { EventParseError } from '../errors/event-parse.error';
 import { NonRetryableError } from '../errors/non-retryable.error';
 import type { DeadLetterFailure, DeadLetterSink } from '../interfaces/dead-letter.interface';
@@ -7,7 +7,6 @@ import type { ConsumedRecord, RecordHeaders } from '../interfaces/kafka-record.i
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import { EventHeaders } from '../kafka.constants';
 import type { ConsumerGroupDefinition, EventHandlerDefinition } from '../routing/event-handler.definition';
-import { compileEventPattern } from '../routing/event-pattern';
 import { EventDispatcher, LeasedPartition } from './event-dispatcher';
 
 const TOPIC = 'orders';
@@ -26,23 +25,16 @@ function handlerOf(
   id: string,
   eventName: string,
   invoke: Invoke,
-  overrides: Partial<EventHandlerDefinition> = {},
+  overrides: HandlerDefinitionOverrides = {},
 ): EventHandlerDefinition {
-  return {
+  return handlerDefinition(invoke, {
     id,
     eventName,
-    pattern: compileEventPattern(eventName, id),
     topics: new Set([TOPIC]),
     groupId: GROUP,
-    fromBeginning: false,
-    autoCommit: true,
-    keyConcurrency: 1,
-    retry: resolveRetryPolicy({ attempts: 3, backoff: { initialMs: 10, jitter: false } }),
-    timeoutMs: 0,
-    isNonRetryable: nonRetryablePredicate(),
-    invoke,
+    retry: { attempts: 3, backoff: { initialMs: 10, jitter: false } },
     ...overrides,
-  };
+  });
 }
 
 function groupOf(...handlers: EventHandlerDefinition[]): ConsumerGroupDefinition {

@@ -1,4 +1,4 @@
-import { nonRetryablePredicate, resolveRetryPolicy } from '../config/retry-policy';
+import { handlerDefinition } from '../../test/support/handler-definition';
 import { currentCorrelationId } from '../context/event-context.storage';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error';
 import { NonRetryableError } from '../errors/non-retryable.error';
@@ -8,7 +8,6 @@ import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import type { RetryOptions } from '../interfaces/retry-options.interface';
 import { EventHeaders } from '../kafka.constants';
 import type { EventHandlerDefinition } from '../routing/event-handler.definition';
-import { compileEventPattern } from '../routing/event-pattern';
 import { decodeHeaders } from '../routing/event-record.parser';
 import { HandlerInvoker, HandlerOutcome, RecordContext } from './handler-invoker';
 
@@ -26,20 +25,7 @@ function handlerOf(
   invoke: Invoke,
   overrides: { retry?: RetryOptions | false; timeoutMs?: number } = {},
 ): EventHandlerDefinition {
-  return {
-    id: 'Billing.onOrderCreated',
-    eventName: 'order.created',
-    pattern: compileEventPattern('order.created'),
-    topics: new Set(['orders']),
-    groupId: 'billing',
-    fromBeginning: false,
-    autoCommit: true,
-    keyConcurrency: 1,
-    retry: resolveRetryPolicy(overrides.retry ?? RETRY),
-    timeoutMs: overrides.timeoutMs ?? 0,
-    isNonRetryable: nonRetryablePredicate(),
-    invoke,
-  };
+  return handlerDefinition(invoke, { retry: overrides.retry ?? RETRY, timeoutMs: overrides.timeoutMs ?? 0 });
 }
 
 /** What the dispatcher hands the invoker for one record. */

@@ -1,34 +1,16 @@
 import * as api from '@opentelemetry/api';
 import { installTestTracing, TestTracing } from '../../test/support/tracing';
-import { nonRetryablePredicate, resolveRetryPolicy } from '../config/retry-policy';
+import { handlerDefinition } from '../../test/support/handler-definition';
 import type { EventContext } from '../interfaces/event-context.interface';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import type { EventHandlerDefinition } from '../routing/event-handler.definition';
-import { compileEventPattern } from '../routing/event-pattern';
 import { KafkaTracing } from '../telemetry/tracing';
 import { HandlerInvoker, RecordContext } from './handler-invoker';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-function handlerOf(
-  invoke: (event: unknown, context: EventContext) => unknown,
-  timeoutMs = 0,
-): EventHandlerDefinition {
-  return {
-    id: 'Billing.onOrderCreated',
-    eventName: 'order.created',
-    pattern: compileEventPattern('order.created'),
-    topics: new Set(['orders']),
-    groupId: 'billing',
-    fromBeginning: false,
-    autoCommit: true,
-    keyConcurrency: 1,
-    retry: resolveRetryPolicy({ attempts: 2, backoff: { initialMs: 1, jitter: false } }),
-    timeoutMs,
-    isNonRetryable: nonRetryablePredicate(),
-    invoke,
-  };
-}
+const handlerOf = (invoke: (event: unknown, context: EventContext) => unknown, timeoutMs = 0) =>
+  handlerDefinition(invoke, { timeoutMs, retry: { attempts: 2, backoff: { initialMs: 1, jitter: false } } });
 
 const record: RecordContext = {
   topic: 'orders',
@@ -80,8 +62,9 @@ describe('HandlerInvoker tracing', () => {
   });
 
   it('ends the span of an attempt that outlives its timeout with error.type HandlerTimeoutError', async () => {
-    const handler = handlerOf(() => new Promise(() => undefined), 20);
-    const outcome = await run({ ...handler, retry: resolveRetryPolicy(false) });
+    const outcome = await run(
+      handlerDefinition(() => new Promise(() => undefined), { timeoutMs: 20, retry: false }),
+    );
     expect(outcome).toMatchObject({ status: 'failed', attempts: 1 });
     const [span] = installed.spans();
     expect(span.attributes['error.type']).toBe('HandlerTimeoutError');
