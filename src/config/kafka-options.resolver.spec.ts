@@ -22,25 +22,6 @@ describe('resolveKafkaOptions', () => {
       expect(resolved.sasl).toBeUndefined();
     });
 
-    it('records metrics unless telemetry.metrics or KAFKA_METRICS turns them off, the option winning', () => {
-      expect(resolveKafkaOptions({}, {}).telemetry.metrics).toBe(true);
-      expect(resolveKafkaOptions({}, { KAFKA_METRICS: 'false' }).telemetry.metrics).toBe(false);
-      expect(
-        resolveKafkaOptions({ telemetry: { metrics: true } }, { KAFKA_METRICS: 'false' }).telemetry.metrics,
-      ).toBe(true);
-    });
-
-    it('keeps metrics and tracing apart when both variables are set', () => {
-      expect(resolveKafkaOptions({}, { KAFKA_METRICS: 'false', KAFKA_TRACING: 'true' }).telemetry).toEqual({
-        metrics: false,
-        tracing: true,
-      });
-      expect(resolveKafkaOptions({}, { KAFKA_METRICS: 'true', KAFKA_TRACING: 'false' }).telemetry).toEqual({
-        metrics: true,
-        tracing: false,
-      });
-    });
-
     it('parks failed records in dlq.processing_errors', () => {
       expect(resolved.dlqTopic).toBe('dlq.processing_errors');
     });
@@ -319,12 +300,29 @@ describe('resolveKafkaOptions: operability settings', () => {
 });
 
 describe('resolveKafkaOptions: telemetry', () => {
-  it('traces by default, and takes telemetry.tracing over KAFKA_TRACING', () => {
-    expect(resolveKafkaOptions({}, {}).telemetry.tracing).toBe(true);
-    expect(resolveKafkaOptions({}, { KAFKA_TRACING: 'false' }).telemetry.tracing).toBe(false);
-    expect(
-      resolveKafkaOptions({ telemetry: { tracing: true } }, { KAFKA_TRACING: 'off' }).telemetry.tracing,
-    ).toBe(true);
+  it.each([
+    ['metrics', 'KAFKA_METRICS', 'false'],
+    ['tracing', 'KAFKA_TRACING', 'off'],
+  ] as const)(
+    '%s on by default, off with %s, the telemetry option winning over the variable',
+    (key, variable, off) => {
+      expect(resolveKafkaOptions({}, {}).telemetry[key]).toBe(true);
+      expect(resolveKafkaOptions({}, { [variable]: 'false' }).telemetry[key]).toBe(false);
+      expect(resolveKafkaOptions({ telemetry: { [key]: true } }, { [variable]: off }).telemetry[key]).toBe(
+        true,
+      );
+    },
+  );
+
+  it('keeps metrics and tracing apart when both variables are set', () => {
+    expect(resolveKafkaOptions({}, { KAFKA_METRICS: 'false', KAFKA_TRACING: 'true' }).telemetry).toEqual({
+      metrics: false,
+      tracing: true,
+    });
+    expect(resolveKafkaOptions({}, { KAFKA_METRICS: 'true', KAFKA_TRACING: 'false' }).telemetry).toEqual({
+      metrics: true,
+      tracing: false,
+    });
   });
 
   it('names KAFKA_TRACING when it is not a boolean', () => {
