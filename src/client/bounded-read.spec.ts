@@ -15,24 +15,32 @@ function fetched(partition: number, messages: ConsumedRecord[], resolved: string
     partition,
     messages,
     heartbeat: async () => undefined,
-    commit: async () => undefined,
     resolveOffset: (offset) => void resolved.push(`${partition}:${offset}`),
   };
 }
 
 describe('BoundedRead', () => {
   let paused: (number[] | 'all')[];
+  let committed: string[];
   let handed: ReadBatch[];
   const eachBatch = async (batch: ReadBatch) => void handed.push(batch);
+  const consumer = {
+    pause: ([{ topic, partitions }]: { topic: string; partitions?: number[] }[]) =>
+      void paused.push(topic === 'dlq' ? (partitions ?? 'all') : []),
+    commitOffsets: async (offsets: { topic: string; partition: number; offset: string }[]) =>
+      void committed.push(...offsets.map((o) => `${o.topic}[${o.partition}]@${o.offset}`)),
+  };
   const read = (ends: [number, number][]) =>
     new BoundedRead(
+      'dlq',
       ends.map(([partition, offset]) => ({ partition, offset: String(offset) })),
-      (partitions) => void paused.push(partitions ?? 'all'),
+      consumer,
       (error) => new Error(`client: ${String(error)}`),
     );
 
   beforeEach(() => {
     paused = [];
+    committed = [];
     handed = [];
   });
 
@@ -74,8 +82,9 @@ describe('BoundedRead', () => {
     expect(paused).toEqual(['all']);
   });
 
-  it('knows a read of no partitions is empty', () => {
-    expect(read([]).empty).toBe(true);
-    expect(read([[0, 1]]).empty).toBe(false);
+  it("commits through the reader's consumer: reading resumes after the record", async () => {
+    const reading = read([[0, 5]]);
+    await reading.take(fetched(0, records(0, 2), []), (batch) => batch.commit('1'));
+    expect(committed).toEqual(['dlq[0]@2']);
   });
 });

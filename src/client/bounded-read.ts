@@ -1,4 +1,5 @@
 import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
+import { commitAfter, OffsetCommitter } from './each-batch.adapter';
 import type { PartitionEnd, ReadBatch } from './topic-reader.port';
 
 /** One fetched batch as a client's consumer hands it over, with what may be done while it is worked on. */
@@ -6,15 +7,19 @@ export interface FetchedBatch {
   partition: number;
   messages: readonly ConsumedRecord[];
   heartbeat(): Promise<void>;
-  commit(offset: string): Promise<void>;
   /** The client's own progress marker, so it does not fetch the batch again. */
   resolveOffset(offset: string): void;
+}
+
+/** What a read asks of the client's consumer (kafkajs' and the confluent client's have this shape). */
+export interface ReadingConsumer extends OffsetCommitter {
+  pause(topics: { topic: string; partitions?: number[] }[]): void;
 }
 
 /**
  * The bookkeeping of a bounded read that is the same on every client: which partitions still have records
  * below their end, the part of each batch below it, and when the read is over (every end reached, an error,
- * or stopped). The client's reader owns its consumer and pauses what this tells it to.
+ * or stopped), pausing and committing through the reader's consumer. The client's reader owns that consumer.
  */
 export class BoundedRead {
   readonly done: Promise<void>;
@@ -22,9 +27,9 @@ export class BoundedRead {
   private finish!: (error?: unknown) => void;
 
   constructor(
+    private readonly topic: string,
     until: readonly PartitionEnd[],
-    /** Pauses fetching these partitions of the topic, or every partition when none are named. */
-    private readonly pause: (partitions?: number[]) => void,
+    private readonly consumer: ReadingConsumer,
     toError: (error: unknown) => Error,
   ) {
     this.ends = new Map(until.map(({ partition, offset }) => [partition, BigInt(offset)]));
@@ -33,11 +38,6 @@ export class BoundedRead {
     });
     // A reader whose connect failed never awaits `done`: a later failure must not go unhandled.
     this.done.catch(() => undefined);
-  }
-
-  /** Nothing to read: no partition was listed. */
-  get empty(): boolean {
-    return this.ends.size === 0;
   }
 
   /** Hands the part of `batch` below its partition's end to `eachBatch`; pauses the partition at its end. */
@@ -51,7 +51,12 @@ export class BoundedRead {
     const records = messages.filter((m) => BigInt(m.offset) < end);
     try {
       if (records.length > 0) {
-        await eachBatch({ partition, records, heartbeat: batch.heartbeat, commit: batch.commit });
+        await eachBatch({
+          partition,
+          records,
+          heartbeat: batch.heartbeat,
+          commit: (offset) => commitAfter(this.consumer, this.topic, partition, offset),
+        });
         batch.resolveOffset(records[records.length - 1].offset);
       }
     } catch (error) {
@@ -70,5 +75,11 @@ export class BoundedRead {
   stop(error?: unknown): void {
     this.finish(error);
     this.pause();
+  }
+
+  /** Stops fetching these partitions of the topic, or every partition when none are named. */
+  private pause(partitions?: number[]): void {
+    const { topic } = this;
+    this.consumer.pause([partitions ? { topic, partitions } : { topic }]);
   }
 }

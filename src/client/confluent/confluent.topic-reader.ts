@@ -1,7 +1,6 @@
 import { BoundedRead } from '../bounded-read';
-import { commitAfter } from '../each-batch.adapter';
 import type { ReadBatch, TopicReader, TopicReaderOptions } from '../topic-reader.port';
-import type { ConfluentConsumer, ConfluentKafka } from './confluent.api';
+import type { ConfluentKafka } from './confluent.api';
 import { clientCall, ConnectionRefusals, toClientError } from './confluent-error.mapper';
 import { staleHeartbeat } from './confluent-stale-heartbeat';
 
@@ -15,7 +14,6 @@ const MAX_WAIT_MS = 250;
  * only by `commit`.
  */
 export class ConfluentTopicReader implements TopicReader {
-  private consumer?: ConfluentConsumer;
   private reading?: BoundedRead;
 
   constructor(
@@ -26,14 +24,8 @@ export class ConfluentTopicReader implements TopicReader {
 
   async read(eachBatch: (batch: ReadBatch) => Promise<void>): Promise<void> {
     const { groupId, topic } = this.options;
-    const read = new BoundedRead(
-      this.options.until,
-      (partitions) => this.consumer?.pause([partitions ? { topic, partitions } : { topic }]),
-      (error) => toClientError(error, this.refusals),
-    );
-    if (read.empty) return;
-    this.reading = read;
-    const consumer = (this.consumer = this.kafka.consumer({
+    if (this.options.until.length === 0) return;
+    const consumer = this.kafka.consumer({
       'auto.offset.reset': 'earliest',
       kafkaJS: {
         groupId,
@@ -45,7 +37,10 @@ export class ConfluentTopicReader implements TopicReader {
         sessionTimeout: 10_000,
         heartbeatInterval: 1000,
       },
-    }));
+    });
+    const read = (this.reading = new BoundedRead(topic, this.options.until, consumer, (error) =>
+      toClientError(error, this.refusals),
+    ));
     try {
       await clientCall(async () => {
         await consumer.connect();
@@ -59,7 +54,6 @@ export class ConfluentTopicReader implements TopicReader {
                 partition: batch.partition,
                 messages: batch.messages,
                 heartbeat: () => staleHeartbeat(isStale(), topic, batch.partition),
-                commit: (offset) => commitAfter(consumer, topic, batch.partition, offset),
                 resolveOffset,
               },
               eachBatch,
@@ -68,7 +62,6 @@ export class ConfluentTopicReader implements TopicReader {
       }, this.refusals);
       await read.done;
     } finally {
-      this.consumer = undefined;
       this.reading = undefined;
       await consumer.disconnect().catch(() => undefined);
     }

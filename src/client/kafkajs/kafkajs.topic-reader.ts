@@ -1,6 +1,5 @@
-import { Consumer, Kafka } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { BoundedRead } from '../bounded-read';
-import { commitAfter } from '../each-batch.adapter';
 import type { ReadBatch, TopicReader, TopicReaderOptions } from '../topic-reader.port';
 import { clientCall, toClientError } from './kafkajs-error.mapper';
 
@@ -13,7 +12,6 @@ const MAX_WAIT_MS = 250;
  * during the read are left for the next one. Offsets are committed only by `commit`.
  */
 export class KafkajsTopicReader implements TopicReader {
-  private consumer?: Consumer;
   private reading?: BoundedRead;
 
   constructor(
@@ -23,21 +21,16 @@ export class KafkajsTopicReader implements TopicReader {
 
   async read(eachBatch: (batch: ReadBatch) => Promise<void>): Promise<void> {
     const { groupId, topic } = this.options;
-    const read = new BoundedRead(
-      this.options.until,
-      (partitions) => this.consumer?.pause([partitions ? { topic, partitions } : { topic }]),
-      toClientError,
-    );
-    if (read.empty) return;
-    this.reading = read;
-    const consumer = (this.consumer = this.kafka.consumer({
+    if (this.options.until.length === 0) return;
+    const consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: MAX_WAIT_MS,
       // One member reads every partition; a lost member is noticed soon after a kill.
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
-    }));
+    });
+    const read = (this.reading = new BoundedRead(topic, this.options.until, consumer, toClientError));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) read.stop(payload.error);
     });
@@ -54,7 +47,6 @@ export class KafkajsTopicReader implements TopicReader {
                 partition: batch.partition,
                 messages: batch.messages,
                 heartbeat,
-                commit: (offset) => commitAfter(consumer, topic, batch.partition, offset),
                 resolveOffset,
               },
               eachBatch,
@@ -63,7 +55,6 @@ export class KafkajsTopicReader implements TopicReader {
       });
       await read.done;
     } finally {
-      this.consumer = undefined;
       this.reading = undefined;
       await consumer.disconnect().catch(() => undefined);
     }
