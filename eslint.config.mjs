@@ -10,8 +10,8 @@ import tseslint from 'typescript-eslint';
  */
 const LAYERS = [
   ['src/cli'],
-  ['src/index.ts'],
-  ['src/testing'],
+  // The two entries: the main one for apps, `/testing` for tests; neither imports the other.
+  ['src/index.ts', 'src/testing'],
   ['src/kafka.module.ts'],
   ['src/kafka-module-definition.ts', 'src/kafka.orchestrator.ts'],
   ['src/discovery', 'src/health', 'src/decorators'],
@@ -19,6 +19,8 @@ const LAYERS = [
   ['src/telemetry'],
   ['src/routing', 'src/config', 'src/context', 'src/validation'],
   ['src/client'],
+  // Helpers several layers use (a throttled logger, a timeout, record sizes, the backoff): below all of them.
+  ['src/common'],
   ['src/errors', 'src/interfaces', 'src/kafka.constants.ts', 'src/kafka.messages.ts'],
 ];
 const asZonePath = (path) => (path.endsWith('.ts') ? `./${path}` : `./${path}/**`);

@@ -19,6 +19,8 @@ export interface BenchConfig {
   replay: { records: number; capMs: number };
   /** Scenarios to run; a partial run writes its timestamped JSON only (no latest.json, no docs). */
   only: ScenarioId[];
+  /** Systems to run (ids such as `library.eventHandler`); undefined for all. A run with some only is partial. */
+  systems?: string[];
   /** Also run each library workload once more under --cpu-prof and summarise where its time goes. */
   profile: boolean;
 }
@@ -28,7 +30,7 @@ export interface BenchConfig {
  * capped in time, because some systems (one caller awaiting each acks=all send) would need many minutes for
  * 200,000 events on 2 cores. A capped run reports the events it completed and says so.
  */
-const FULL: Omit<BenchConfig, 'only' | 'profile'> = {
+const FULL: Omit<BenchConfig, 'only' | 'profile' | 'systems'> = {
   mode: 'full',
   rounds: 3,
   recordBytes: 512,
@@ -43,7 +45,7 @@ const FULL: Omit<BenchConfig, 'only' | 'profile'> = {
 };
 
 /** Quick mode: the whole run, broker start included, in under 3 minutes on 2 cores. */
-const QUICK: Omit<BenchConfig, 'only' | 'profile'> = {
+const QUICK: Omit<BenchConfig, 'only' | 'profile' | 'systems'> = {
   mode: 'quick',
   rounds: 1,
   recordBytes: 512,
@@ -58,13 +60,14 @@ const QUICK: Omit<BenchConfig, 'only' | 'profile'> = {
 };
 
 export const USAGE =
-  'npm run bench [-- --quick] [--rounds=N] [--only=produce,consume,routing,io,e2e,replay] [--profile] | [-- --report-only]';
+  'npm run bench [-- --quick] [--rounds=N] [--only=produce,consume,routing,io,e2e,replay] [--systems=id,...] [--profile] | [-- --report-only]';
 
 export function parseBenchArgs(argv: readonly string[]): BenchConfig {
   let base = FULL;
   let rounds: number | undefined;
   let only: ScenarioId[] = [...SCENARIOS];
   let profile = false;
+  let systems: string[] | undefined;
   for (const arg of argv) {
     if (arg === '--quick') base = QUICK;
     else if (arg === '--full') base = FULL;
@@ -80,11 +83,17 @@ export function parseBenchArgs(argv: readonly string[]): BenchConfig {
         .map((s) => s.trim()) as ScenarioId[];
       const unknown = only.filter((s) => !SCENARIOS.includes(s));
       if (unknown.length > 0) throw new Error(`Unknown scenario(s) ${unknown.join(', ')}; usage: ${USAGE}`);
+    } else if (arg.startsWith('--systems=')) {
+      systems = arg
+        .slice('--systems='.length)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     } else {
       throw new Error(`Unknown argument ${arg}; usage: ${USAGE}`);
     }
   }
-  return { ...base, rounds: rounds ?? base.rounds, only, profile };
+  return { ...base, rounds: rounds ?? base.rounds, only, profile, ...(systems ? { systems } : {}) };
 }
 
 /** The command line that reproduces this run, as printed in docs/benchmarks.md. */

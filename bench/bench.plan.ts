@@ -7,7 +7,7 @@ import { replayScenario } from './replay.scenario';
 import { routingScenario } from './routing.scenario';
 import { ScenarioPlan } from './scenario.plan';
 
-/** The scenarios, in the order they run; --only keeps some. */
+/** The scenarios, in the order they run; --only keeps some, --systems some of their systems. */
 export function benchPlan(config: BenchConfig): ScenarioPlan[] {
   const all = [
     produceScenario(config),
@@ -17,5 +17,9 @@ export function benchPlan(config: BenchConfig): ScenarioPlan[] {
     e2eScenario(config),
     replayScenario(config),
   ];
-  return all.filter((s) => config.only.includes(s.id));
+  const systems = config.systems;
+  return all
+    .filter((s) => config.only.includes(s.id))
+    .map((s) => (systems ? { ...s, systems: s.systems.filter((system) => systems.includes(system.id)) } : s))
+    .filter((s) => s.systems.length > 0);
 }

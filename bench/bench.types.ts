@@ -28,7 +28,14 @@ export type WorkloadKind =
   | 'kafkajs.replayCopy';
 
 /** Which handlers a library consumer registers (consume, routing and I/O scenarios). */
-export type LibraryHandlerSet = 'trivial' | 'routing-1' | 'routing-50' | 'io-sequential' | 'io-concurrent';
+export type LibraryHandlerSet =
+  | 'trivial'
+  /** The trivial handler with one pass-through interceptor (@UseInterceptors): what an enhancer costs. */
+  | 'trivial-intercepted'
+  | 'routing-1'
+  | 'routing-50'
+  | 'io-sequential'
+  | 'io-concurrent';
 
 export interface WorkerTask {
   kind: WorkloadKind;

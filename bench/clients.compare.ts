@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startKafkaCluster } from '../broker';
 import { benchKey, benchPayload } from './event.payload';
+import { codeCommit } from './machine.info';
 
 const CLIENTS = ['kafkajs', 'platformatic', 'confluent'] as const;
 type ClientName = (typeof CLIENTS)[number];
@@ -321,6 +322,7 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         date: new Date().toISOString(),
+        commit: codeCommit(),
         node: process.version,
         records: count,
         rounds,

@@ -81,6 +81,14 @@ export function consumeScenario(config: BenchConfig): ScenarioPlan {
         { events, capMs },
         true,
       ),
+      librarySystem(
+        'consume',
+        'library.eventHandler.intercepted',
+        'library @EventHandler + 1 interceptor, kafkajs',
+        'trivial-intercepted',
+        source,
+        { events, capMs },
+      ),
       ...(confluent
         ? [
             librarySystem(

@@ -1,6 +1,16 @@
-import { INestApplicationContext, Injectable, Module, Type } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  INestApplicationContext,
+  Injectable,
+  Module,
+  NestInterceptor,
+  Type,
+  UseInterceptors,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { setTimeout as delay } from 'node:timers/promises';
+import { Observable } from 'rxjs';
 import {
   DeadLetterService,
   EventHandler,
@@ -71,6 +81,14 @@ async function startApp(
   return app;
 }
 
+/** An interceptor that does nothing but pass the call on: the cost of Nest's enhanced call alone. */
+@Injectable()
+class PassThroughInterceptor implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle();
+  }
+}
+
 /**
  * A provider with one @EventHandler method per event name, all in the run's consumer group, built at run time
  * because the group is fresh for every run. The decorator is applied as TypeScript would apply it.
@@ -80,6 +98,7 @@ function handlerProvider(
   eventNames: string[],
   onEvent: (event: unknown) => unknown,
   options: Partial<EventHandlerOptions> = {},
+  enhancers: MethodDecorator[] = [],
 ): Type {
   @Injectable()
   class BenchHandlers {}
@@ -93,6 +112,7 @@ function handlerProvider(
       configurable: true,
     });
     const descriptor = Object.getOwnPropertyDescriptor(BenchHandlers.prototype, name)!;
+    for (const enhance of enhancers) enhance(BenchHandlers.prototype, name, descriptor);
     EventHandler({ ...options, eventName, groupId: task.runName, fromBeginning: true })(
       BenchHandlers.prototype,
       name,
@@ -160,6 +180,7 @@ export async function libraryReplay(task: WorkerTask, counter: RequestCounter): 
 export function handlerEventNames(set: LibraryHandlerSet): string[] {
   switch (set) {
     case 'trivial':
+    case 'trivial-intercepted':
       return [BenchEvents.consumed];
     case 'routing-1':
       return [`${BenchEvents.routingDomain}.*`];
@@ -190,6 +211,7 @@ export async function libraryConsume(task: WorkerTask, counter: RequestCounter):
     handlerEventNames(set),
     onEvent,
     concurrent ? IO_CONCURRENT_HANDLER_OPTIONS : {},
+    set === 'trivial-intercepted' ? [UseInterceptors(PassThroughInterceptor)] : [],
   );
   await startApp(task, counter, [provider], concurrent ? IO_CONCURRENT_MODULE_OPTIONS : {});
   const result = await meter.result(task.capMs);

@@ -97,7 +97,7 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const config = parseBenchArgs(argv);
   const startedAt = new Date();
-  const partial = config.only.length !== SCENARIOS.length;
+  const partial = config.only.length !== SCENARIOS.length || config.systems !== undefined;
   const library = libraryState();
   const commit = codeCommit();
 
@@ -170,7 +170,9 @@ async function main(): Promise<number> {
   );
   log('appended the run to bench/results/history.jsonl');
   if (partial) {
-    log('partial run (--only): latest.json, the chart and docs/benchmarks.md are left as they were');
+    log(
+      'partial run (--only or --systems): latest.json, the chart and docs/benchmarks.md are left as they were',
+    );
   } else {
     await writeReports(results, config);
     log(`wrote bench/results/latest.json, bench/results/latest.svg and docs/benchmarks.md`);

@@ -1,9 +1,13 @@
 // Time of a KafkaTestingModule test in memory: compile, then init + two emits (one handled, one retried 3 times
 // and parked) + assertions, then close; 40 rounds. Run: npx ts-node --transpile-only bench/testing-module.ts
+// Each run is appended to bench/results/testing-module.jsonl with its commit and date (the README quotes it).
 import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { KafkaTestHarness, KafkaTestingModule } from '../src';
+import { codeCommit } from './machine.info';
+import { KafkaTestHarness, KafkaTestingModule } from '../src/testing';
 import { BillingHandlers, OrdersHandlers, OrdersStore } from '../test/testing/orders.fixture';
 
 async function main() {
@@ -37,6 +41,15 @@ async function main() {
   }
   const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)].toFixed(1);
   const max = (a: number[]) => Math.max(...a.slice(5)).toFixed(1);
+  const run = {
+    date: new Date().toISOString(),
+    commit: codeCommit(),
+    node: process.version,
+    rounds: compile.length,
+    medianMs: { compile: Number(med(compile)), test: Number(med(test)), close: Number(med(close)) },
+    maxAfterWarmUpMs: { test: Number(max(test)) },
+  };
+  appendFileSync(join(__dirname, 'results', 'testing-module.jsonl'), JSON.stringify(run) + '\n');
   console.log(
     `compile median ${med(compile)} ms; init+2 emits+asserts median ${med(test)} ms (max after warm-up ${max(test)}); close median ${med(close)} ms`,
   );

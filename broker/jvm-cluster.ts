@@ -255,15 +255,20 @@ class JvmNode implements KafkaNode {
   }
 
   private jvmArgs(heap: string): string[] {
-    return [
-      `-Xmx${heap}`,
-      '-Xms128m',
-      '-Djava.awt.headless=true',
-      `-Dlog4j2.configurationFile=${LOG4J2_CONFIG}`,
-      '-cp',
-      join(this.libs, '*'),
-    ];
+    return kafkaJvmArgs(this.libs, heap);
   }
+}
+
+/** The java arguments before the main class: heap, the launcher's log4j2 configuration, Kafka's jars. */
+export function kafkaJvmArgs(libs: string, heap: string): string[] {
+  return [
+    `-Xmx${heap}`,
+    '-Xms128m',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${LOG4J2_CONFIG}`,
+    '-cp',
+    join(libs, '*'),
+  ];
 }
 
 /** Kills every node and removes `root` once this process is gone, whatever way it went. */
@@ -286,7 +291,7 @@ function startWatchdog(root: string): ChildProcess {
  * A KRaft cluster id: 16 random bytes in base64url, never starting with "-" (the StorageTool's argument parser
  * would read it as an option; Kafka's own Uuid.randomUuid() rejects those ids for the same reason).
  */
-function newClusterId(): string {
+export function newClusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;

@@ -34,7 +34,8 @@ export type { DeadLetterReason } from './interfaces/dead-letter.interface';
 export type * from './interfaces/dead-letter-replay.interface';
 export type * from './config/kafka-module-options.interface';
 
-// The client port, for a client other than kafkajs (module option `clientFactory`).
+// The client port, for a client other than kafkajs (module option `clientFactory`). The testing kit and the
+// in-memory client are in the testing entry, `nestjs-kafka-event-system/testing` (src/testing/index.ts).
 export { KafkajsClientFactory } from './client/kafkajs/kafkajs-client.factory';
 export type { KafkajsInstrumentation } from './client/kafkajs/kafkajs-client.factory';
 export { ConfluentClientFactory } from './client/confluent/confluent-client.factory';
@@ -46,12 +47,3 @@ export type * from './client/group-consumer.port';
 export type * from './client/admin-client.port';
 export type * from './client/topic-reader.port';
 export type * from './interfaces/kafka-record.interface';
-export { InMemoryClientFactory } from './client/in-memory/in-memory-client.factory';
-export { InMemoryCluster } from './client/in-memory/in-memory.cluster';
-export type { InMemoryClusterOptions, InMemoryMember } from './client/in-memory/in-memory.cluster';
-
-// Testing: KafkaModule's drop-in for Test.createTestingModule, its harness, and a context for unit tests.
-export { KafkaTestingModule } from './testing/kafka-testing.module';
-export { KafkaTestHarness } from './testing/kafka-test.harness';
-export { createEventContext } from './testing/event-context.factory';
-export type * from './testing/kafka-testing.interfaces';

@@ -1,5 +1,17 @@
-/** Metadata key written by @EventHandler, read only through KafkaMetadataAccessor. */
-export const EVENT_HANDLER_METADATA = 'kafka:event_handler';
+/**
+ * Metadata key written by @EventHandler, read only through KafkaMetadataAccessor. Scoped by the package's name
+ * (as bullmq's `'bullmq:processor_metadata'`): another Kafka library's `kafka:` key on the same method is not ours.
+ */
+export const EVENT_HANDLER_METADATA = 'nestjs-kafka-event-system:event_handler';
+
+/**
+ * Metadata key of the argument layout (payload, context) Nest's ExternalContextCreator reads to run pipes on an
+ * @EventHandler; written at bootstrap for the handlers that have enhancers.
+ */
+export const EVENT_HANDLER_ARGS_METADATA = 'kafka:event_handler_args';
+
+/** The context type guards, interceptors and filters see for an @EventHandler call (KafkaContextType). */
+export const KAFKA_EVENT_CONTEXT_TYPE = 'kafka-event';
 
 /** Injection token of the validated, defaulted options every internal service reads. */
 export const KAFKA_OPTIONS = Symbol('kafka:resolved_options');
@@ -12,6 +24,9 @@ export const KAFKA_RECORD_WRITER = Symbol('kafka:record_writer');
 
 /** Injection token of the metrics recorder (src/telemetry/metrics.recorder.ts); undefined when metrics are off. */
 export const KAFKA_METRICS = Symbol('kafka:metrics');
+
+/** Injection token of the module's tracing (src/telemetry/tracing.ts); undefined when tracing is off. */
+export const KAFKA_TRACING = Symbol('kafka:tracing');
 
 /** The reference design's defaults. */
 export const DEFAULT_BROKERS = ['localhost:9092'];
@@ -74,3 +89,6 @@ export const DeadLetterReplayHeaders = {
 
 /** Prefix of every header the dead-letter publisher and the replay add. */
 export const DEAD_LETTER_HEADER_PREFIX = 'dlq-';
+
+/** How long KafkaConsumerService.whenRunning() (and `waitForConsumers: true`) waits by default, in ms. */
+export const DEFAULT_CONSUMERS_WAIT_MS = 30_000;

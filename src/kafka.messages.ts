@@ -22,6 +22,60 @@ export const noMappedTopics = (handler: string, pattern: string): string =>
   `Set topics: [...] on the decorator, or map the domains it should hear with KAFKA_<DOMAIN>_TOPIC or the ` +
   `module's topics option.`;
 
+export const eventNameWithoutDomain = (eventName: string, topicPrefix: string): string =>
+  `Event name "${eventName}" has no domain: name events <domain>.<action> (e.g. orders.${eventName}). ` +
+  `send() without options.topic takes the topic from the domain, the name's first segment (lower-cased): ` +
+  `its mapping (KAFKA_<DOMAIN>_TOPIC or the module's topics option), else "${topicPrefix}<domain>" ` +
+  `(orders.${eventName} -> ${topicPrefix}orders). Add a domain, or pass options.topic.`;
+
+/** Startup could not create the redelivery topics (ACLs, a topic policy): the groups run without the route. */
+export const redeliveryTopicRefused = (topics: readonly string[], cause: string): string =>
+  `Could not create the DLQ redelivery topic(s) ${topics.join(', ')} (${cause}): their groups run without the ` +
+  `replay route, everything else works. To replay into them, create the topic(s) (or grant CreateTopics) and ` +
+  `restart the app; to stop trying, set deadLetter.replay: false (KAFKA_DLQ_REPLAY=false).`;
+
+/** Why a group runs without its redelivery route, in its status and health details. */
+export const redeliveryRouteOff = (topic: string): string =>
+  `topic ${topic} does not exist and could not be created (see the startup log): create it and restart ` +
+  `the app, or set deadLetter.replay: false (KAFKA_DLQ_REPLAY=false)`;
+
+/** What the consumer's log lines say about one handler attempt in flight. */
+interface AttemptInFlight {
+  handler: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  timeoutMs: number;
+}
+
+const seconds = (ms: number): string => `${Math.floor(ms / 1000)} s`;
+
+/** Warned while a handler attempt runs long: every 30 s, or every half of its timeout when shorter. */
+export const slowHandler = (a: AttemptInFlight, runningMs: number): string =>
+  `${a.handler} has been running for ${seconds(runningMs)} on ${a.topic}/${a.partition}/${a.offset} ` +
+  (a.timeoutMs > 0
+    ? `(timeout ${seconds(a.timeoutMs)}: then it is cut and retried or parked)`
+    : '(no timeout: it runs until it settles, or until the shutdown deadline cuts it)');
+
+/** One attempt in flight, for the shutdown line. */
+export const runningHandler = (a: AttemptInFlight, runningMs: number): string =>
+  `${a.handler} on ${a.topic}/${a.partition}/${a.offset} (running ${seconds(runningMs)})`;
+
+/** Logged when a stopping consumer still has handlers running. */
+export const stoppingWithHandlers = (running: readonly string[], deadlineMs: number): string =>
+  `Stopping: waiting up to ${deadlineMs} ms (shutdownTimeoutMs) for ${running.length} handler attempt(s) ` +
+  `still running: ${running.join('; ')}. After that they are cut and their records stay uncommitted.`;
+
+/** Debug line, once per event name and topic of a group: a record no handler of the group wants. */
+export const skippedEvent = (
+  eventName: string,
+  topic: string,
+  handlers: readonly { id: string; pattern: { source: string }; topics: ReadonlySet<string> }[],
+): string =>
+  `Skipping "${loggable(eventName, 120)}" on ${topic}: no handler of this group matches it on this topic ` +
+  `(${handlers.map((h) => `${h.id}: ${h.pattern.source} on ${[...h.topics].join(',')}`).join('; ')}); ` +
+  `names match ignoring case. Logged once per event name and topic; the group's skipped counter counts each.`;
+
 /** Logged once per domain and app, the first time its topic is derived. */
 export const derivedTopic = (domain: string, topic: string): string =>
   `Event domain "${domain}" has no topic mapping; using "${topic}" ` +
@@ -38,6 +92,18 @@ export const topicProblemWhileDisabled = (problem: string): string =>
 /** The environment variable that maps a domain to its topic. */
 export const domainVariable = (domain: string): string =>
   `KAFKA_${domain.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_TOPIC`;
+
+/** The KIP-848 protocol on a client that speaks only the classic one. */
+export const groupProtocolUnsupported = (client: string): string =>
+  `groupProtocol 'consumer' (KAFKA_GROUP_PROTOCOL=consumer, KIP-848) is not supported by the ${client} client: ` +
+  `use client: 'confluent' (KAFKA_CLIENT=confluent, package @confluentinc/kafka-javascript), ` +
+  `or groupProtocol 'classic'.`;
+
+/** Settings the KIP-848 protocol leaves to the broker. */
+export const refusedUnderConsumerProtocol = (settings: readonly string[]): string =>
+  `${settings.join(', ')} cannot be set with groupProtocol 'consumer' (KAFKA_GROUP_PROTOCOL=consumer): under ` +
+  `KIP-848 the broker sets the session timeout and heartbeat interval (group.consumer.session.timeout.ms, ` +
+  `group.consumer.heartbeat.interval.ms). Remove ${settings.length > 1 ? 'them' : 'it'}, or use groupProtocol 'classic'.`;
 
 export const conflictingGroupOption = (
   groupId: string,

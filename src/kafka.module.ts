@@ -1,12 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { KAFKA_CLIENT, KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from './kafka.constants';
+import {
+  KAFKA_CLIENT,
+  KAFKA_METRICS,
+  KAFKA_OPTIONS,
+  KAFKA_RECORD_WRITER,
+  KAFKA_TRACING,
+} from './kafka.constants';
 import { ConsumerLagService } from './admin/consumer-lag.service';
 import { KafkaAdminService } from './admin/kafka-admin.service';
 import type { KafkaClient } from './client/kafka-client.port';
-import { ConfluentClientFactory } from './client/confluent/confluent-client.factory';
-import { KafkajsClientFactory } from './client/kafkajs/kafkajs-client.factory';
+import { createKafkaClient } from './client/kafka-client.selector';
 import { SharedRecordWriter } from './client/shared-record-writer';
 import { KafkaModuleOptions, ResolvedKafkaOptions } from './config/kafka-module-options.interface';
 import { resolveKafkaOptions } from './config/kafka-options.resolver';
@@ -15,6 +20,7 @@ import { KafkaConsumerService } from './consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
 import { DeadLetterService } from './dead-letter/dead-letter.service';
 import { EventHandlerRegistry } from './discovery/event-handler.registry';
+import { EventHandlerEnhancer } from './discovery/event-handler.enhancer';
 import { KafkaExplorer } from './discovery/kafka.explorer';
 import { KafkaMetadataAccessor } from './discovery/kafka-metadata.accessor';
 import { KafkaHealthIndicator } from './health/kafka.health';
@@ -22,6 +28,7 @@ import { KAFKA_MODULE_OPTIONS, KafkaConfigurableModule } from './kafka-module-de
 import { KafkaOrchestrator } from './kafka.orchestrator';
 import { KafkaProducerService } from './producer/kafka-producer.service';
 import { MetricsRecorder } from './telemetry/metrics.recorder';
+import { createKafkaTracing } from './telemetry/tracing';
 
 /**
  * `imports: [KafkaModule]` reads the environment (KAFKA_ENABLED, KAFKA_BROKERS, ...);
@@ -40,11 +47,7 @@ import { MetricsRecorder } from './telemetry/metrics.recorder';
     },
     {
       provide: KAFKA_CLIENT,
-      useFactory: (options: ResolvedKafkaOptions) =>
-        (
-          options.clientFactory ??
-          (options.client === 'confluent' ? new ConfluentClientFactory() : new KafkajsClientFactory())
-        ).create(options),
+      useFactory: (options: ResolvedKafkaOptions) => createKafkaClient(options),
       inject: [KAFKA_OPTIONS],
     },
     {
@@ -60,11 +63,18 @@ import { MetricsRecorder } from './telemetry/metrics.recorder';
         MetricsRecorder.create(options.enabled && options.telemetry.metrics),
       inject: [KAFKA_OPTIONS],
     },
+    {
+      // One tracing for the producer, the consumers and the DLQ publisher, decided here as metrics are.
+      provide: KAFKA_TRACING,
+      useFactory: (options: ResolvedKafkaOptions) => createKafkaTracing(options.telemetry.tracing),
+      inject: [KAFKA_OPTIONS],
+    },
     HealthIndicatorService,
     TopicResolver,
     KafkaMetadataAccessor,
     EventHandlerRegistry,
     KafkaExplorer,
+    EventHandlerEnhancer,
     KafkaProducerService,
     KafkaConsumerService,
     KafkaAdminService,

@@ -7,24 +7,35 @@ import {
 } from '@nestjs/common';
 import { ConsumerLagService } from './admin/consumer-lag.service';
 import { KafkaAdminService } from './admin/kafka-admin.service';
-import { Backoff } from './config/backoff';
+import { Backoff } from './common/backoff';
 import { describeKafkaError } from './client/kafka-client.error';
 import type { KafkaClient } from './client/kafka-client.port';
 import type { RecordWriter } from './client/record-writer.port';
-import { ThrottledLogger } from './client/throttled-logger';
+import { ThrottledLogger } from './common/throttled-logger';
 import type { ResolvedKafkaOptions } from './config/kafka-module-options.interface';
-import { ConsumerGroupRunner } from './consumer/consumer-group.runner';
+import { ConsumerGroupSupervisor } from './consumer/consumer-group.supervisor';
 import { KafkaConsumerService } from './consumer/kafka-consumer.service';
 import { DeadLetterPublisher } from './dead-letter/dead-letter.publisher';
 import { EventHandlerRegistry } from './discovery/event-handler.registry';
-import { KAFKA_CLIENT, KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from './kafka.constants';
+import {
+  KAFKA_CLIENT,
+  KAFKA_METRICS,
+  KAFKA_OPTIONS,
+  KAFKA_RECORD_WRITER,
+  KAFKA_TRACING,
+} from './kafka.constants';
 import { kafkaDisabled, missingTopics } from './kafka.messages';
 import { KafkaProducerService } from './producer/kafka-producer.service';
 import type { MetricsRecorder } from './telemetry/metrics.recorder';
+import type { KafkaTracing } from './telemetry/tracing';
+
+/** @internal The waits between startup attempts while Kafka is not reachable: 1 s doubling to 30 s (README). */
+export const STARTUP_RETRY = { initialMs: 1000, maxMs: 30_000, multiplier: 2, jitter: false };
 
 /**
  * Lifecycle: at application bootstrap, starts checking (or creating) the topics, connecting the producer and
- * starting one consumer per group in the background: startup (and `app.listen()`) never waits on the broker.
+ * starting one consumer per group in the background: startup (and `app.listen()`) does not wait on the broker,
+ * unless `waitForConsumers` asks it to wait (bounded) until every group runs.
  * A broker that is down, or topics that are missing, are retried with backoff; readiness reports progress. At shutdown: consumers first (finishing in-flight
  * handlers and committing), then the producer (flushing), then the admin client; once.
  */
@@ -32,12 +43,7 @@ import type { MetricsRecorder } from './telemetry/metrics.recorder';
 export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new ThrottledLogger(new Logger('KafkaModule'));
   private retryTimer?: NodeJS.Timeout;
-  private readonly retryBackoff = new Backoff({
-    initialMs: 1000,
-    maxMs: 30_000,
-    multiplier: 2,
-    jitter: false,
-  });
+  private readonly retryBackoff = new Backoff(STARTUP_RETRY);
   private closed = false;
   private startingUp?: Promise<void>;
   private firstAttempt: Promise<void> = Promise.resolve();
@@ -53,13 +59,15 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
     private readonly lag: ConsumerLagService,
     @Inject(KAFKA_METRICS) private readonly metrics: MetricsRecorder | undefined,
+    @Inject(KAFKA_TRACING) private readonly tracing: KafkaTracing | undefined,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const groups = this.registry.groupDefinitions();
+    const telemetry = { metrics: this.metrics, tracing: this.tracing };
     for (const group of groups) {
       this.consumers.add(
-        new ConsumerGroupRunner(group, this.client, this.options, this.deadLetter, this.metrics),
+        new ConsumerGroupSupervisor(group, this.client, this.options, this.deadLetter, telemetry),
       );
     }
     this.lag.watch(groups);
@@ -69,6 +77,23 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
     this.startingUp = this.startUp();
     this.firstAttempt = this.startingUp;
+    const wait = this.options.waitForConsumers;
+    if (wait) await this.waitForConsumers(wait.timeoutMs);
+  }
+
+  /**
+   * With `waitForConsumers`: bootstrap returns once every group runs. Past the timeout the app must not report
+   * started with consumers that are not there, nor keep retrying behind a failed bootstrap: what was opened is
+   * closed, and bootstrap fails with ConsumersNotRunningError.
+   */
+  private async waitForConsumers(timeoutMs: number): Promise<void> {
+    try {
+      await this.consumers.whenRunning({ timeoutMs });
+    } catch (error) {
+      this.logger.error(`Startup stopped: ${(error as Error).message}`);
+      await this.beforeApplicationShutdown();
+      throw error;
+    }
   }
 
   /**
@@ -103,6 +128,7 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       ]);
       await this.writer.connect();
       this.producer.connectionFailed(undefined);
+      this.consumers.startupFailed(undefined);
       const routes = this.consumers.all().flatMap((r) => r.redeliveryTopic ?? []);
       const noRoute = await this.admin.ensureOptionalTopics(routes);
       for (const runner of this.consumers.all()) {
@@ -124,6 +150,7 @@ export class KafkaOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     } catch (error) {
       this.producer.connectionFailed(error);
       const reason = describeKafkaError(error);
+      this.consumers.startupFailed(reason);
       wait = this.retryBackoff.next();
       this.logger.warn(
         `Kafka at ${this.options.brokers.join(',')} is not reachable (${reason}); retrying in ${wait} ms`,

@@ -8,7 +8,7 @@ import { partitionLag } from './consumer-lag';
 import { KafkaAdminService } from './kafka-admin.service';
 
 /** @internal A consumer group of this app, as far as its lag goes. */
-export interface LagGroup {
+interface LagGroup {
   groupId: string;
   topics: readonly string[];
   fromBeginning: boolean;

@@ -2,7 +2,7 @@ import type { ConsumerPartitionLag } from '../interfaces/consumer-lag.interface'
 import type { PartitionOffsets } from '../interfaces/kafka-record.interface';
 
 /** What the lag of one group on one topic is computed from. */
-export interface LagInput {
+interface LagInput {
   groupId: string;
   topic: string;
   /** Where a group with no committed offset starts: the log start (true) or the end (false). */

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AdminClient } from '../client/admin-client.port';
-import { describeKafkaError } from '../client/kafka-client.error';
+import { describeKafkaError, KafkaClientError } from '../client/kafka-client.error';
 import type { KafkaClient } from '../client/kafka-client.port';
 import type { PartitionInfo, PartitionOffsets } from '../interfaces/kafka-record.interface';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { KAFKA_CLIENT, KAFKA_OPTIONS } from '../kafka.constants';
-import { withTimeout } from '../client/with-timeout';
+import { withTimeout } from '../common/with-timeout';
+import { redeliveryTopicRefused } from '../kafka.messages';
+import { refusedByEveryBroker } from '../client/broker-socket.probe';
 
 export interface ClusterReachability {
   reachable: boolean;
@@ -24,6 +26,8 @@ export class KafkaAdminService {
   private admin?: AdminClient;
   private connecting?: Promise<AdminClient>;
   private missing: string[] = [];
+  /** Optional topics whose creation was refused and logged: logged once, however often startup retries. */
+  private readonly refusedOptional = new Set<string>();
 
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
@@ -35,13 +39,22 @@ export class KafkaAdminService {
     return this.missing;
   }
 
+  /**
+   * Whether the cluster answers a metadata request within `timeoutMs`. Brokers that all refuse the connection
+   * are reported at once with that reason (ECONNREFUSED), not after the timeout as "no answer".
+   */
   async ping(timeoutMs: number): Promise<ClusterReachability> {
+    const answer = withTimeout(
+      this.use((admin) => admin.describeCluster()),
+      timeoutMs,
+      `no answer from ${this.options.brokers.join(',')} within ${timeoutMs} ms`,
+    );
+    const refused = refusedByEveryBroker(this.options.brokers, timeoutMs).then((refusal) => {
+      if (refusal) throw refusal;
+      return answer;
+    });
     try {
-      const { brokers } = await withTimeout(
-        this.use((admin) => admin.describeCluster()),
-        timeoutMs,
-        `no answer from ${this.options.brokers.join(',')} within ${timeoutMs} ms`,
-      );
+      const { brokers } = await Promise.race([answer, refused]);
       return { reachable: true, brokers };
     } catch (error) {
       return { reachable: false, error: describeKafkaError(error) };
@@ -76,17 +89,45 @@ export class KafkaAdminService {
   }
 
   /**
-   * Like ensureTopics for topics the app can run without (the DLQ redelivery routes): created when
-   * `createTopics` is on, and the missing ones returned but not reported as missing to health.
+   * The library's own topics, which the app can run without (the DLQ redelivery routes): created when missing,
+   * with or without `createTopics` (as Kafka Streams creates its internal topics), with createTopics' settings
+   * or 3 partitions and the broker's replication factor. A creation the cluster refuses (no CreateTopics
+   * permission, a topic policy) is logged once per topic with its cause and never fails startup; the ones
+   * still missing are returned, not reported as missing to health.
    */
   async ensureOptionalTopics(wanted: Iterable<string>): Promise<string[]> {
     const needed = [...new Set(wanted)];
     if (needed.length === 0) return [];
-    const reported = this.missing;
+    const existing = new Set(
+      await withTimeout(
+        this.use((admin) => admin.listTopics()),
+        this.options.requestTimeout,
+        'listTopics timed out',
+      ),
+    );
+    const missing = needed.filter((t) => !existing.has(t)).sort();
+    if (missing.length === 0) return [];
+    const { numPartitions = 3, replicationFactor } = this.options.createTopics || {};
     try {
-      return await this.ensureTopics(needed);
-    } finally {
-      this.missing = reported;
+      await withTimeout(
+        this.use((admin) =>
+          admin.createTopics(
+            missing.map((topic) => ({ topic, numPartitions, replicationFactor: replicationFactor ?? -1 })),
+          ),
+        ),
+        this.options.requestTimeout,
+        `createTopics timed out after ${this.options.requestTimeout} ms`,
+      );
+      this.logger.log(`Created topics: ${missing.join(', ')}`);
+      return [];
+    } catch (error) {
+      // A broker away (or slow) is retried with the rest of startup; a refusal would only be refused again.
+      if (!(error instanceof KafkaClientError) || error.retriable || error.kind === 'unreachable')
+        throw error;
+      const fresh = missing.filter((t) => !this.refusedOptional.has(t));
+      fresh.forEach((t) => this.refusedOptional.add(t));
+      if (fresh.length > 0) this.logger.warn(redeliveryTopicRefused(fresh, describeKafkaError(error)));
+      return missing;
     }
   }
 

@@ -7,7 +7,8 @@ const COLUMNS: [string, (e: DeadLetterEntry) => string][] = [
   ['HANDLER', (e) => e.handler],
   ['EVENT', (e) => e.eventName ?? ''],
   ['ERROR', (e) => (e.reason === 'handler-error' ? e.errorName : e.reason)],
-  ['REPLAYS', (e) => String(e.replayCount)],
+  // Replays of the event: those before it was parked here, and those made from this record since.
+  ['REPLAYS', (e) => String(e.replayCount + e.replays)],
   ['MESSAGE', (e) => oneLine(e.errorMessage, 60)],
 ];
 
@@ -46,7 +47,11 @@ export function replaySummary(result: DeadLetterReplayResult): string {
   return (
     `${result.dryRun ? 'dry run: would replay' : 'replayed'} ${result.replayed} of ${result.matched} matching ` +
     `(${result.scanned} read); skipped ${total}${skipped ? ` (${skipped})` : ''}` +
-    (result.stoppedAtLimit ? '; stopped at --limit, run again for the rest' : '')
+    (result.stoppedAtLimit ? '; stopped at --limit, run again for the rest' : '') +
+    (result.missingRoutes
+      ? `; no redelivery topic ${result.missingRoutes.join(', ')}: a real run stops there, ` +
+        'start the app of that group with deadLetter.replay on first'
+      : '')
   );
 }
 

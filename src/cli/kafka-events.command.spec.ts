@@ -14,6 +14,7 @@ describe('kafka-events', () => {
     expect(code).toBe(EXIT.ok);
     expect(out).toContain('--dry-run');
     expect(out).toContain('--max-replays');
+    expect(out).toContain('--client');
   });
 
   it.each([
@@ -24,6 +25,7 @@ describe('kafka-events', () => {
     [['dlq', 'replay', '--limit', '1.5'], /--limit must be a whole number/],
     [['dlq'], /name a dlq command/],
     [['dlq', 'list', '--brokers', 'nohost'], /KAFKA_BROKERS|brokers/],
+    [['dlq', 'list', '--client', 'rdkafka'], /client.*Choices: "kafkajs", "confluent"/],
   ])('%j: one line naming what to change, exit code 2', async (args, message) => {
     const { code, err } = await run(args, { KAFKA_BROKERS: '127.0.0.1:1' });
     expect(code).toBe(EXIT.usage);

@@ -1,18 +1,21 @@
 import { Logger } from '@nestjs/common';
 import yargs, { Argv } from 'yargs';
 import { KafkaClientError } from '../client/kafka-client.error';
-import { KafkajsClientFactory } from '../client/kafkajs/kafkajs-client.factory';
+import { createKafkaClient } from '../client/kafka-client.selector';
 import { SharedRecordWriter } from '../client/shared-record-writer';
 import type { KafkaModuleOptions } from '../config/kafka-module-options.interface';
+import { KAFKA_CLIENTS } from '../config/kafka-names';
 import { resolveKafkaOptions } from '../config/kafka-options.resolver';
 import { DeadLetterService } from '../dead-letter/dead-letter.service';
 import { DeadLetterFilterError } from '../errors/dead-letter-replay.error';
+import { KafkaClientUnavailableError } from '../errors/kafka-client-unavailable.error';
 import { KafkaConfigError } from '../errors/kafka-config.error';
+import type { KafkaClientName } from '../interfaces/kafka-connection-options.interface';
 import type { DeadLetterFilter, DeadLetterReplayResult } from '../interfaces/dead-letter-replay.interface';
 import { entryDetails, entryJson, entryTable, replaySummary } from './dead-letter.format';
 
 /** Where the command writes, and its environment: the process's, or a test's. */
-export interface CommandIo {
+interface CommandIo {
   out: (line: string) => void;
   err: (line: string) => void;
   env: NodeJS.ProcessEnv;
@@ -27,6 +30,7 @@ class UsageError extends Error {}
 
 interface Common {
   brokers?: string;
+  client?: KafkaClientName;
   'dlq-topic'?: string;
   json: boolean;
   verbose: boolean;
@@ -47,10 +51,14 @@ export async function runKafkaEvents(args: readonly string[], io: CommandIo): Pr
     const explicit: KafkaModuleOptions = {
       ...(argv.brokers !== undefined && { brokers: argv.brokers }),
       ...(argv['dlq-topic'] !== undefined && { dlqTopic: argv['dlq-topic'] }),
+      // The flag wins over KAFKA_CLIENT, as a module option does.
+      ...(argv.client !== undefined && { client: argv.client }),
       ...(!io.env.KAFKA_CLIENT_ID && { clientId: 'kafka-events' }),
     };
     const options = resolveKafkaOptions(explicit, io.env);
-    const client = (options.clientFactory ?? new KafkajsClientFactory()).create(options);
+    if (argv.verbose)
+      io.err(`kafka-events: the ${options.client} client, brokers ${options.brokers.join(',')}`);
+    const client = createKafkaClient(options);
     const writer = new SharedRecordWriter(() => client.recordWriter(options.producer), options.brokers);
     try {
       await work(new DeadLetterService(options, client, writer));
@@ -66,8 +74,17 @@ export async function runKafkaEvents(args: readonly string[], io: CommandIo): Pr
     )
     .option('brokers', { type: 'string', describe: 'host:port,... (KAFKA_BROKERS)' })
     .option('dlq-topic', { type: 'string', describe: 'the dead-letter topic (KAFKA_DLQ_TOPIC)' })
+    .option('client', {
+      type: 'string',
+      choices: KAFKA_CLIENTS,
+      describe: 'the Kafka client (KAFKA_CLIENT); confluent needs @confluentinc/kafka-javascript installed',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'one JSON object per line, for scripts' })
-    .option('verbose', { type: 'boolean', default: false, describe: "the Kafka client's logs on stderr" })
+    .option('verbose', {
+      type: 'boolean',
+      default: false,
+      describe: "the client used and the Kafka client's logs on stderr",
+    })
     .command('dlq', 'the dead-letter topic: list, inspect and replay parked records', (dlq: Argv<Common>) =>
       filters(dlq)
         .command(
@@ -195,6 +212,7 @@ function isUsage(error: unknown): boolean {
     error instanceof UsageError ||
     error instanceof DeadLetterFilterError ||
     error instanceof KafkaConfigError ||
+    error instanceof KafkaClientUnavailableError ||
     (error instanceof KafkaClientError && error.kind !== 'other')
   );
 }

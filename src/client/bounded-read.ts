@@ -12,7 +12,7 @@ export interface FetchedBatch {
 }
 
 /** What a read asks of the client's consumer (kafkajs' and the confluent client's have this shape). */
-export interface ReadingConsumer extends OffsetCommitter {
+interface ReadingConsumer extends OffsetCommitter {
   pause(topics: { topic: string; partitions?: number[] }[]): void;
 }
 

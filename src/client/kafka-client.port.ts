@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import type {
+  KafkaGroupProtocol,
   KafkaOauthBearerOptions,
   KafkaSaslOptions,
 } from '../interfaces/kafka-connection-options.interface';
@@ -18,6 +19,8 @@ export interface KafkaConnectionConfig {
   requestTimeout: number;
   /** The client library's own log level (module option `logLevel`, KAFKA_LOG_LEVEL); default 'warn'. */
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+  /** The group protocol of the client's group consumers (module option `groupProtocol`); default 'classic'. */
+  groupProtocol?: KafkaGroupProtocol;
 }
 
 /**

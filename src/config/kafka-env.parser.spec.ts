@@ -17,6 +17,14 @@ describe('parseKafkaEnv', () => {
     expect(() => parseKafkaEnv({ KAFKA_CLIENT: 'rdkafka' })).toThrow(/KAFKA_CLIENT.*kafkajs, confluent/);
   });
 
+  it('reads KAFKA_GROUP_PROTOCOL, and refuses a protocol it does not know, naming the variable', () => {
+    expect(parseKafkaEnv({ KAFKA_GROUP_PROTOCOL: ' Consumer ' }).groupProtocol).toBe('consumer');
+    expect(parseKafkaEnv({ KAFKA_GROUP_PROTOCOL: 'classic' }).groupProtocol).toBe('classic');
+    const error = configError(() => parseKafkaEnv({ KAFKA_GROUP_PROTOCOL: 'kip848' }));
+    expect(error.setting).toBe('KAFKA_GROUP_PROTOCOL');
+    expect(error.message).toMatch(/"kip848".*classic, consumer/);
+  });
+
   it('treats blank variables as unset', () => {
     expect(parseKafkaEnv({ KAFKA_ENABLED: '  ', KAFKA_CLIENT_ID: '', KAFKA_PROJECTS_TOPIC: ' ' })).toEqual(
       {},
@@ -183,5 +191,19 @@ describe('parseKafkaEnv', () => {
 describe('parseBoolean', () => {
   it('names the setting and the value it cannot read', () => {
     expect(() => parseBoolean('KAFKA_SSL', 'enabled')).toThrow(/KAFKA_SSL.*"enabled"/);
+  });
+});
+
+describe('parseKafkaEnv: KAFKA_WAIT_FOR_CONSUMERS_MS', () => {
+  it('reads the bootstrap wait as a timeout in ms', () => {
+    expect(parseKafkaEnv({ KAFKA_WAIT_FOR_CONSUMERS_MS: ' 15000 ' })).toEqual({
+      waitForConsumers: { timeoutMs: 15_000 },
+    });
+  });
+
+  it('refuses a value that is not a positive whole number of ms, naming the variable and the value', () => {
+    expect(() => parseKafkaEnv({ KAFKA_WAIT_FOR_CONSUMERS_MS: 'true' })).toThrow(
+      /KAFKA_WAIT_FOR_CONSUMERS_MS="true".*positive whole number of milliseconds/,
+    );
   });
 });

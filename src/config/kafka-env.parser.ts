@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { KafkaConfigError } from '../errors/kafka-config.error';
-import type { KafkaClientName, SaslMechanismName } from '../interfaces/kafka-connection-options.interface';
+import type {
+  KafkaClientName,
+  KafkaGroupProtocol,
+  SaslMechanismName,
+} from '../interfaces/kafka-connection-options.interface';
 import type { KafkaModuleOptions } from './kafka-module-options.interface';
 import { invalidSetting, REDACTED } from '../kafka.messages';
-import { KAFKA_CLIENTS, SASL_MECHANISMS } from './kafka-names';
+import { GROUP_PROTOCOLS, KAFKA_CLIENTS, SASL_MECHANISMS } from './kafka-names';
 
 const TOPIC_VARIABLE = /^KAFKA_([A-Z0-9_]+)_TOPIC$/;
 /** KAFKA_<X>_TOPIC variables that are not domain mappings. */
@@ -29,6 +33,10 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
   if (clientId !== undefined) options.clientId = clientId;
   const client = get('KAFKA_CLIENT');
   if (client !== undefined) options.client = parseClientName('KAFKA_CLIENT', client);
+  const groupProtocol = get('KAFKA_GROUP_PROTOCOL');
+  if (groupProtocol !== undefined) {
+    options.groupProtocol = parseGroupProtocol('KAFKA_GROUP_PROTOCOL', groupProtocol);
+  }
   const dlqTopic = get('KAFKA_DLQ_TOPIC');
   if (dlqTopic !== undefined) options.dlqTopic = dlqTopic;
   const ssl = get('KAFKA_SSL');
@@ -49,6 +57,12 @@ export function parseKafkaEnv(env: NodeJS.ProcessEnv = process.env): KafkaModule
   ] as const) {
     const value = get(variable);
     if (value !== undefined) options[option] = parseWholeNumber(variable, value);
+  }
+  const waitForConsumers = get('KAFKA_WAIT_FOR_CONSUMERS_MS');
+  if (waitForConsumers !== undefined) {
+    options.waitForConsumers = {
+      timeoutMs: parseWholeNumber('KAFKA_WAIT_FOR_CONSUMERS_MS', waitForConsumers),
+    };
   }
   const includeStack = get('KAFKA_DLQ_INCLUDE_STACK');
   if (includeStack !== undefined) {
@@ -165,6 +179,15 @@ export function parseClientName(setting: string, value: string): KafkaClientName
   throw new KafkaConfigError(
     setting,
     invalidSetting(setting, value, `must be one of ${KAFKA_CLIENTS.join(', ')}`),
+  );
+}
+
+export function parseGroupProtocol(setting: string, value: string): KafkaGroupProtocol {
+  const name = String(value).trim().toLowerCase();
+  if ((GROUP_PROTOCOLS as readonly string[]).includes(name)) return name as KafkaGroupProtocol;
+  throw new KafkaConfigError(
+    setting,
+    invalidSetting(setting, value, `must be one of ${GROUP_PROTOCOLS.join(', ')}`),
   );
 }
 

@@ -3,6 +3,7 @@ import type { KafkaClientFactory } from '../client/kafka-client.port';
 import type {
   KafkaClientName,
   KafkaCompression,
+  KafkaGroupProtocol,
   KafkaOauthBearerOptions,
   KafkaSaslOptions,
 } from '../interfaces/kafka-connection-options.interface';
@@ -28,9 +29,10 @@ export interface KafkaDeadLetterOptions {
   maxRecordBytes?: number;
   /**
    * Subscribe each consumer group to its redelivery topic, `<dlqTopic>.redelivery.<groupId>`, through which
-   * `DeadLetterService.replay` (and `kafka-events dlq replay`) reaches only the handler that failed. The topic is
-   * created with createTopics; without it, a missing one leaves the route off (the group's status says why).
-   * KAFKA_DLQ_REPLAY. Default false.
+   * `DeadLetterService.replay` (and `kafka-events dlq replay`) reaches only the handler that failed, so a replay
+   * needs no restart. The app creates a missing one at startup (createTopics or not: it is the library's own
+   * topic); if the cluster refuses, one warning says why and the group runs without the route (its status says
+   * so). KAFKA_DLQ_REPLAY. Default true; false creates and reads nothing.
    */
   replay?: boolean;
 }
@@ -53,8 +55,8 @@ export interface KafkaProducerOptions {
   /** Attempts the client makes for one write before send() rejects with KafkaSendError. Default 8. */
   retries?: number;
   /**
-   * Longest wait between two attempts, in ms (the waits start at 300 ms and double): with the defaults a send
-   * gives up after about 68 s of waits. Default 30000.
+   * Longest wait between two attempts, in ms (the waits start at 300 ms and double): with the defaults the send
+   * budget is 68.1 s of waits (kafkajs may spend it twice while no broker answers: README). Default 30000.
    */
   maxRetryTimeMs?: number;
   /** Largest record send() accepts (the broker's message.max.bytes); larger is EventTooLargeError. Default 1048588. */
@@ -160,6 +162,13 @@ export interface KafkaModuleOptions {
   client?: KafkaClientName;
   /** Makes the Kafka client behind the library's port (default: KafkajsClientFactory); see docs/architecture.md. */
   clientFactory?: KafkaClientFactory;
+  /**
+   * The consumer group protocol: 'classic' (default) or 'consumer' (KIP-848, Kafka 4.0+ brokers), which only the
+   * 'confluent' client speaks; kafkajs refuses it at startup. Under 'consumer' the broker owns the session and
+   * heartbeat timing, so `consumer.sessionTimeout` and `consumer.heartbeatInterval` are refused. KAFKA_GROUP_PROTOCOL.
+   * See docs/clients.md.
+   */
+  groupProtocol?: KafkaGroupProtocol;
   /** Retries of a failing handler before its event is parked; per handler with @EventHandler({ retry }). */
   retry?: RetryOptions;
   /** Errors parked at once, besides NonRetryableError, errors named ValidationError and unparseable records. */
@@ -168,6 +177,14 @@ export interface KafkaModuleOptions {
   handlerTimeoutMs?: number;
   /** How long shutdown waits for handlers in flight before it leaves their records uncommitted. Default 30000. */
   shutdownTimeoutMs?: number;
+  /**
+   * Make application bootstrap (`app.init()`, `app.listen()`) wait until every consumer group runs (joined,
+   * partitions positioned: `KafkaConsumerService.whenRunning()`), up to `timeoutMs` (default 30000). Past it,
+   * bootstrap fails with ConsumersNotRunningError naming the groups, and the module closes what it opened.
+   * `true` waits the default. KAFKA_WAIT_FOR_CONSUMERS_MS (the timeout). Default false: startup never waits
+   * for the broker, and groups join in the background.
+   */
+  waitForConsumers?: boolean | { timeoutMs?: number };
   /** @internal KafkaTestingModule's `retryDelays: 'skip'`: handlers retry at once, without backoff. */
   skipRetryWaits?: boolean;
 }
@@ -196,10 +213,13 @@ export interface ResolvedKafkaOptions {
   deadLetter: Required<KafkaDeadLetterOptions>;
   client: KafkaClientName;
   clientFactory?: KafkaClientFactory;
+  groupProtocol: KafkaGroupProtocol;
   retry: ResolvedRetryPolicy;
   nonRetryable?: NonRetryableErrors;
   handlerTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** false: bootstrap does not wait for the consumer groups. */
+  waitForConsumers: false | { timeoutMs: number };
   /** @internal */
   skipRetryWaits?: boolean;
 }

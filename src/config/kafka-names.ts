@@ -1,8 +1,15 @@
-import type { KafkaClientName, SaslMechanismName } from '../interfaces/kafka-connection-options.interface';
+import type {
+  KafkaClientName,
+  KafkaGroupProtocol,
+  SaslMechanismName,
+} from '../interfaces/kafka-connection-options.interface';
 
 /** The SASL mechanisms that take a username and password. */
 /** The clients `client` / KAFKA_CLIENT names (docs/clients.md). */
 export const KAFKA_CLIENTS: readonly KafkaClientName[] = ['kafkajs', 'confluent'];
+
+/** The group protocols `groupProtocol` / KAFKA_GROUP_PROTOCOL names. */
+export const GROUP_PROTOCOLS: readonly KafkaGroupProtocol[] = ['classic', 'consumer'];
 
 export const SASL_MECHANISMS: readonly SaslMechanismName[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
 

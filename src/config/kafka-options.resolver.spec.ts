@@ -255,6 +255,43 @@ describe('resolveKafkaOptions', () => {
     });
   });
 
+  describe('groupProtocol', () => {
+    it('is classic unless set; the option wins over KAFKA_GROUP_PROTOCOL', () => {
+      expect(resolveKafkaOptions({}, {}).groupProtocol).toBe('classic');
+      expect(resolveKafkaOptions({}, { KAFKA_GROUP_PROTOCOL: 'consumer' }).groupProtocol).toBe('consumer');
+      expect(
+        resolveKafkaOptions({ groupProtocol: 'classic' }, { KAFKA_GROUP_PROTOCOL: 'consumer' }).groupProtocol,
+      ).toBe('classic');
+    });
+
+    it('refuses an unknown explicit protocol, naming the option', () => {
+      const options = { groupProtocol: 'eager' } as unknown as KafkaModuleOptions;
+      expect(configError(() => resolveKafkaOptions(options, {})).setting).toBe('groupProtocol');
+    });
+
+    it('refuses, under consumer, the session timeout and heartbeat interval the broker owns, naming both', () => {
+      const error = configError(() =>
+        resolveKafkaOptions(
+          { consumer: { sessionTimeout: 10_000, heartbeatInterval: 1000 } },
+          { KAFKA_GROUP_PROTOCOL: 'consumer' },
+        ),
+      );
+      expect(error.setting).toBe('consumer.sessionTimeout');
+      expect(error.message).toContain('consumer.sessionTimeout, consumer.heartbeatInterval');
+      expect(error.message).toContain("groupProtocol 'consumer'");
+    });
+
+    it('keeps, under consumer, the other consumer options and the classic defaults it does not send', () => {
+      const resolved = resolveKafkaOptions({ groupProtocol: 'consumer', consumer: { concurrency: 3 } }, {});
+      expect(resolved.consumer.concurrency).toBe(3);
+    });
+
+    it('takes a session timeout under classic', () => {
+      const resolved = resolveKafkaOptions({ consumer: { sessionTimeout: 10_000 } }, {});
+      expect(resolved.consumer.sessionTimeout).toBe(10_000);
+    });
+  });
+
   describe('the SASL password', () => {
     it.each<[string, KafkaModuleOptions, NodeJS.ProcessEnv]>([
       ['unknown mechanism in the environment', {}, { ...SASL_ENV, KAFKA_SASL_MECHANISM: 'gssapi' }],
@@ -327,5 +364,57 @@ describe('resolveKafkaOptions: telemetry', () => {
 
   it('names KAFKA_TRACING when it is not a boolean', () => {
     expect(() => resolveKafkaOptions({}, { KAFKA_TRACING: 'maybe' })).toThrow(/KAFKA_TRACING.*maybe/);
+  });
+});
+
+describe('resolveKafkaOptions: waiting for the consumer groups at bootstrap', () => {
+  it('does not wait by default, so production startup never blocks on the broker', () => {
+    expect(resolveKafkaOptions({}, {}).waitForConsumers).toBe(false);
+    expect(resolveKafkaOptions({ waitForConsumers: false }, {}).waitForConsumers).toBe(false);
+  });
+
+  it('waits 30 s with waitForConsumers true or without a timeout, else the timeout given', () => {
+    expect(resolveKafkaOptions({ waitForConsumers: true }, {}).waitForConsumers).toEqual({
+      timeoutMs: 30_000,
+    });
+    expect(resolveKafkaOptions({ waitForConsumers: {} }, {}).waitForConsumers).toEqual({ timeoutMs: 30_000 });
+    expect(resolveKafkaOptions({ waitForConsumers: { timeoutMs: 5000 } }, {}).waitForConsumers).toEqual({
+      timeoutMs: 5000,
+    });
+  });
+
+  it('reads KAFKA_WAIT_FOR_CONSUMERS_MS, the option winning over it', () => {
+    const env = { KAFKA_WAIT_FOR_CONSUMERS_MS: '12000' };
+    expect(resolveKafkaOptions({}, env).waitForConsumers).toEqual({ timeoutMs: 12_000 });
+    expect(resolveKafkaOptions({ waitForConsumers: false }, env).waitForConsumers).toBe(false);
+    expect(resolveKafkaOptions({ waitForConsumers: { timeoutMs: 800 } }, env).waitForConsumers).toEqual({
+      timeoutMs: 800,
+    });
+  });
+
+  it.each(['0', '-1', '1.5', 'soon'])(
+    'refuses KAFKA_WAIT_FOR_CONSUMERS_MS=%s, naming the variable',
+    (value) => {
+      expect(() => resolveKafkaOptions({}, { KAFKA_WAIT_FOR_CONSUMERS_MS: value })).toThrow(
+        /KAFKA_WAIT_FOR_CONSUMERS_MS.*positive whole number/,
+      );
+    },
+  );
+
+  it('refuses a timeout that is not a positive whole number, naming the option', () => {
+    expect(() => resolveKafkaOptions({ waitForConsumers: { timeoutMs: 0 } }, {})).toThrow(
+      /waitForConsumers\.timeoutMs=0/,
+    );
+  });
+});
+
+describe('resolveKafkaOptions: the DLQ replay route', () => {
+  it('is on by default, so an app can be replayed into without a restart; off by option or KAFKA_DLQ_REPLAY', () => {
+    expect(resolveKafkaOptions({}, {}).deadLetter.replay).toBe(true);
+    expect(resolveKafkaOptions({}, { KAFKA_DLQ_REPLAY: 'false' }).deadLetter.replay).toBe(false);
+    expect(resolveKafkaOptions({ deadLetter: { replay: false } }, {}).deadLetter.replay).toBe(false);
+    expect(
+      resolveKafkaOptions({ deadLetter: { replay: true } }, { KAFKA_DLQ_REPLAY: 'false' }).deadLetter.replay,
+    ).toBe(true);
   });
 });

@@ -12,15 +12,16 @@ import type {
 } from './kafka-module-options.interface';
 import {
   DEFAULT_BROKERS,
+  DEFAULT_CONSUMERS_WAIT_MS,
   DEFAULT_CLIENT_ID,
   DEFAULT_DLQ_TOPIC,
   DEFAULT_TOPIC_MAP,
   DEFAULT_TOPIC_PREFIX,
 } from '../kafka.constants';
-import { invalidSetting } from '../kafka.messages';
+import { invalidSetting, refusedUnderConsumerProtocol } from '../kafka.messages';
 import { resolveRetryPolicy } from './retry-policy';
 import { nonNegative, positive } from './setting-validators';
-import { parseClientName, parseKafkaEnv } from './kafka-env.parser';
+import { parseClientName, parseGroupProtocol, parseKafkaEnv } from './kafka-env.parser';
 import { isLegalTopicName, isLegalTopicPrefix, SASL_MECHANISMS } from './kafka-names';
 
 /**
@@ -98,20 +99,29 @@ export function resolveKafkaOptions(
       includeStack: explicit.deadLetter?.includeStack ?? fromEnv.deadLetter?.includeStack ?? true,
       maxStackBytes: positive(explicit.deadLetter?.maxStackBytes ?? 8192, 'deadLetter.maxStackBytes'),
       maxRecordBytes: positive(explicit.deadLetter?.maxRecordBytes ?? 1_048_588, 'deadLetter.maxRecordBytes'),
-      replay: explicit.deadLetter?.replay ?? fromEnv.deadLetter?.replay ?? false,
+      replay: explicit.deadLetter?.replay ?? fromEnv.deadLetter?.replay ?? true,
     },
     client:
       explicit.client !== undefined
         ? parseClientName('client', explicit.client)
         : (fromEnv.client ?? 'kafkajs'),
     clientFactory: explicit.clientFactory,
+    groupProtocol:
+      explicit.groupProtocol !== undefined
+        ? parseGroupProtocol('groupProtocol', explicit.groupProtocol)
+        : (fromEnv.groupProtocol ?? 'classic'),
     retry: resolveRetryPolicy(explicit.retry),
     nonRetryable: explicit.nonRetryable,
     handlerTimeoutMs: nonNegative(explicit.handlerTimeoutMs ?? 300_000, 'handlerTimeoutMs'),
     shutdownTimeoutMs: positive(explicit.shutdownTimeoutMs ?? 30_000, 'shutdownTimeoutMs'),
+    waitForConsumers: waitForConsumers(
+      pick('waitForConsumers'),
+      label('waitForConsumers', 'KAFKA_WAIT_FOR_CONSUMERS_MS'),
+    ),
     skipRetryWaits: explicit.skipRetryWaits === true,
   };
 
+  if (resolved.groupProtocol === 'consumer') refuseBrokerOwnedSettings(explicit);
   if (resolved.sasl) validateSasl(resolved.sasl, explicit.sasl === undefined);
   for (const [domain, topic] of Object.entries(resolved.topics)) {
     topicName(
@@ -126,6 +136,26 @@ export function resolveKafkaOptions(
     }
   }
   return resolved;
+}
+
+function waitForConsumers(
+  value: KafkaModuleOptions['waitForConsumers'],
+  setting: string,
+): ResolvedKafkaOptions['waitForConsumers'] {
+  if (value === undefined || value === false) return false;
+  const timeoutMs = value === true ? undefined : value.timeoutMs;
+  if (timeoutMs === undefined) return { timeoutMs: DEFAULT_CONSUMERS_WAIT_MS };
+  return {
+    timeoutMs: positive(timeoutMs, setting === 'waitForConsumers' ? 'waitForConsumers.timeoutMs' : setting),
+  };
+}
+
+/** KIP-848 moves the session timeout and heartbeat interval to the broker: a value set here would not apply. */
+function refuseBrokerOwnedSettings(explicit: KafkaModuleOptions): void {
+  const set = (['sessionTimeout', 'heartbeatInterval'] as const)
+    .filter((key) => explicit.consumer?.[key] !== undefined)
+    .map((key) => `consumer.${key}`);
+  if (set.length > 0) throw new KafkaConfigError(set[0], refusedUnderConsumerProtocol(set));
 }
 
 const LOG_LEVELS: readonly KafkaLogLevel[] = ['nothing', 'error', 'warn', 'info', 'debug'];

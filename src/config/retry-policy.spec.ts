@@ -1,6 +1,6 @@
 import { EventParseError } from '../errors/event-parse.error';
 import { NonRetryableError } from '../errors/non-retryable.error';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../common/backoff';
 import { DEFAULT_RETRY, nonRetryablePredicate, resolveRetryPolicy } from './retry-policy';
 
 describe('retry policy', () => {

@@ -1,7 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { configError } from '../../test/support/config-error';
 import { EventHandlerDefinitionError } from '../errors/event-handler-definition.error';
+import { EventDomainMissingError } from '../errors/event-domain-missing.error';
+import { InvalidEventError } from '../errors/invalid-event.error';
 import { UnknownEventDomainError } from '../errors/unknown-event-domain.error';
+import { compileEventPattern } from '../routing/event-pattern';
 import { KafkaModuleOptions } from './kafka-module-options.interface';
 import { resolveKafkaOptions } from './kafka-options.resolver';
 import { eventDomain, topicOfDomain, TopicResolver } from './topic.resolver';
@@ -83,6 +86,28 @@ describe('TopicResolver', () => {
       expect(resolver.topicForEvent('contracts.signed')).toBe('fsm.contracts');
       expect(resolver.topicForEvent('Projects.created')).toBe('fsm.projects');
     });
+
+    it('refuses an event name with no domain, saying how to name it and how its topic is found', () => {
+      expect(() => resolver.topicForEvent('created')).toThrow(EventDomainMissingError);
+      expect(() => resolver.topicForEvent('created')).toThrow(InvalidEventError);
+      expect(() => resolver.topicForEvent('created')).toThrow(
+        /"created" has no domain: name events <domain>\.<action> .*else "fsm\.<domain>" \(orders\.created -> fsm\.orders\)/,
+      );
+    });
+
+    it.each([
+      ['Orders.Created', 'orders.*'],
+      ['orders.created', 'Orders.Created'],
+      ['PROJECTS.Order.Created', 'projects.order.created'],
+    ])(
+      'sends %s to a topic of the handler of %s, whose pattern matches it (one rule for case)',
+      (name, pattern) => {
+        const topics = resolverFor();
+        const handlerTopics = topics.topicsForHandler('Orders.handle', pattern);
+        expect(handlerTopics).toContain(topics.topicForEvent(name));
+        expect(compileEventPattern(pattern).matches(name)).toBe(true);
+      },
+    );
 
     it('sends an event of an unmapped domain to fsm.<domain>', () => {
       expect(resolver.topicForEvent('order.created')).toBe('fsm.order');

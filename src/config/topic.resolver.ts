@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventDomainMissingError } from '../errors/event-domain-missing.error';
 import { EventHandlerDefinitionError } from '../errors/event-handler-definition.error';
 import { KafkaConfigError } from '../errors/kafka-config.error';
 import { UnknownEventDomainError } from '../errors/unknown-event-domain.error';
@@ -7,6 +8,7 @@ import { KAFKA_OPTIONS } from '../kafka.constants';
 import {
   derivedTopic,
   domainVariable,
+  eventNameWithoutDomain,
   illegalDerivedTopic,
   noMappedTopics,
   topicProblemWhileDisabled,
@@ -22,10 +24,10 @@ export function eventDomain(eventName: string): string {
 }
 
 /** What decides a domain's topic: the resolved mapping, the prefix of derived topics, strict mode. */
-export type TopicRule = Pick<ResolvedKafkaOptions, 'topics' | 'topicPrefix' | 'strictTopics'>;
+type TopicRule = Pick<ResolvedKafkaOptions, 'topics' | 'topicPrefix' | 'strictTopics'>;
 
 /** A domain's topic, and whether it was derived (`<prefix><domain>`) rather than mapped. */
-export interface DomainTopic {
+interface DomainTopic {
   topic: string;
   derived: boolean;
 }
@@ -86,10 +88,17 @@ export class TopicResolver {
   }
 
   /**
-   * For send() without options.topic. Unmapped in strict mode: UnknownEventDomainError listing the known
-   * domains; a derived name Kafka would refuse: KafkaConfigError naming the variable that maps the domain.
+   * For send() without options.topic. A name with no domain (no dot): EventDomainMissingError. Unmapped in
+   * strict mode: UnknownEventDomainError listing the known domains; a derived name Kafka would refuse:
+   * KafkaConfigError naming the variable that maps the domain.
    */
   topicForEvent(eventName: string): string {
+    if (!eventName.includes('.')) {
+      throw new EventDomainMissingError(
+        eventName,
+        eventNameWithoutDomain(eventName, this.options.topicPrefix),
+      );
+    }
     const domain = eventDomain(eventName);
     const found = topicOfDomain(domain, this.options);
     if (!found) {

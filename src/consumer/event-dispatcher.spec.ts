@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { handlerDefinition, HandlerDefinitionOverrides } from '../../test/support/handler-definition';
 import { EventParseError } from '../errors/event-parse.error';
 import { NonRetryableError } from '../errors/non-retryable.error';
@@ -164,6 +165,21 @@ describe('EventDispatcher', () => {
     expect(invoke).not.toHaveBeenCalled();
     expect(sink.calls).toEqual([]);
     expect(dispatcher.counters).toEqual({ handled: 0, skipped: 1, parked: 0 });
+  });
+
+  it('logs the first skip of each event name and topic at debug level, and counts every skip', async () => {
+    const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+    const { dispatcher } = setup([handlerOf('Billing.onOrderCreated', 'order.created', mockHandler())]);
+
+    for (const name of ['invoice.sent', 'invoice.sent', 'Invoice.Paid'])
+      await dispatcher.dispatch(fakeLease(), recordOf(json({}), named(name)));
+
+    expect(dispatcher.counters.skipped).toBe(3);
+    expect(debug.mock.calls.map(([line]) => String(line))).toEqual([
+      expect.stringMatching(/^Skipping "invoice\.sent" on .*Billing\.onOrderCreated: order\.created/),
+      expect.stringMatching(/^Skipping "Invoice\.Paid"/),
+    ]);
+    debug.mockRestore();
   });
 
   it('skips a record whose event matches a handler that does not subscribe to its topic', async () => {

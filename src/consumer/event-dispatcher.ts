@@ -1,8 +1,11 @@
+import { Logger } from '@nestjs/common';
+import { EventForbiddenError } from '../errors/event-forbidden.error';
 import { EventParseError } from '../errors/event-parse.error';
 import type { DeadLetterFailure, DeadLetterSink } from '../interfaces/dead-letter.interface';
 import type { ConsumerGroupDefinition, EventHandlerDefinition } from '../routing/event-handler.definition';
 import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
 import { EventHeaders } from '../kafka.constants';
+import { skippedEvent } from '../kafka.messages';
 import { decodeHeaders, eventNameFromBody, headerText, parseEventBody } from '../routing/event-record.parser';
 import { EventRouter } from '../routing/event-router';
 import { asValidationError } from '../validation/validation-issues';
@@ -27,6 +30,9 @@ interface Failure {
 
 export type DispatchOutcome = 'handled' | 'skipped' | 'parked' | 'abandoned';
 
+/** Distinct (topic, event name) pairs a dispatcher logs as skipped; past it, skips are only counted. */
+const MAX_LOGGED_SKIPS = 1000;
+
 export interface DispatchCounters {
   handled: number;
   skipped: number;
@@ -42,6 +48,10 @@ export interface DispatchCounters {
 export class EventDispatcher {
   readonly counters: DispatchCounters = { handled: 0, skipped: 0, parked: 0 };
   private readonly router: EventRouter<EventHandlerDefinition>;
+  private readonly logger: Logger;
+  // topic -> event names already logged as skipped: two lookups, no key string built per record.
+  private readonly loggedSkips = new Map<string, Set<string>>();
+  private loggedSkipCount = 0;
 
   private readonly invoker: HandlerInvoker;
 
@@ -52,7 +62,8 @@ export class EventDispatcher {
     telemetry: ConsumerTelemetry = {},
   ) {
     this.router = new EventRouter(group.handlers);
-    this.invoker = new HandlerInvoker(heartbeatIntervalMs, group.handlers, telemetry);
+    this.logger = new Logger(`KafkaConsumer:${group.groupId}`);
+    this.invoker = new HandlerInvoker(heartbeatIntervalMs, group.handlers, telemetry, this.logger);
   }
 
   async dispatch(batch: LeasedPartition, record: ConsumedRecord): Promise<DispatchOutcome> {
@@ -72,6 +83,7 @@ export class EventDispatcher {
       handlers = this.router.route(eventName, topic);
       if (handlers.length === 0) {
         this.counters.skipped++;
+        this.logSkip(topic, eventName);
         return 'skipped';
       }
       if (!parsed) body = parseEventBody(record.value);
@@ -109,11 +121,16 @@ export class EventDispatcher {
       const outcome = outcomes[i];
       if (outcome.status === 'abandoned') return 'abandoned';
       if (outcome.status === 'failed') {
-        // A schema's refusal, or a validator's array thrown by the handler, is parked as `validation`.
+        // A schema's or a pipe's refusal, or a validator's array thrown by the handler, is parked as
+        // `validation`; a guard's refusal as `forbidden`.
         const invalid = asValidationError(outcome.error, handlers[i].id);
         (failures ??= []).push(
           this.failure(batch, record, {
-            reason: invalid ? 'validation' : 'handler-error',
+            reason: invalid
+              ? 'validation'
+              : outcome.error instanceof EventForbiddenError
+                ? 'forbidden'
+                : 'handler-error',
             error: invalid ?? outcome.error,
             handler: handlers[i].id,
             eventName,
@@ -131,6 +148,25 @@ export class EventDispatcher {
   }
 
   /** Ends handlers still running at the shutdown deadline; their records stay uncommitted. */
+  /**
+   * A record no handler of the group wants is skipped: normal on a topic shared by several events, but a typo
+   * in a name looks the same. The first skip of each event name per topic is logged at debug level (once; the
+   * group's `skipped` counter counts them all).
+   */
+  private logSkip(topic: string, eventName: string): void {
+    let names = this.loggedSkips.get(topic);
+    if (names?.has(eventName) || this.loggedSkipCount >= MAX_LOGGED_SKIPS) return;
+    if (!names) this.loggedSkips.set(topic, (names = new Set()));
+    names.add(eventName);
+    this.loggedSkipCount++;
+    this.logger.debug(skippedEvent(eventName, topic, this.group.handlers));
+  }
+
+  /** The handler attempts in flight, described for a log line (shutdown). */
+  running(): string[] {
+    return this.invoker.running();
+  }
+
   abortInFlight(reason: string): void {
     this.invoker.abortInFlight(reason);
   }

@@ -1,4 +1,4 @@
-import { backoffDelay } from '../config/backoff';
+import { backoffDelay } from '../common/backoff';
 import type { EventHandlerDefinition } from '../routing/event-handler.definition';
 
 /** Slack on top of the longest a record may take: the DLQ write, heartbeats, a slow commit. */

@@ -1,4 +1,4 @@
-import { backoffDelay } from '../config/backoff';
+import { backoffDelay } from '../common/backoff';
 import { eventContextStorage } from '../context/event-context.storage';
 import { HandlerTimeoutError } from '../errors/handler-timeout.error';
 import type { EventContext } from '../interfaces/event-context.interface';
@@ -8,7 +8,7 @@ import type { PartitionLease } from '../interfaces/partition-lease.interface';
 import { decodeHeaders } from '../routing/event-record.parser';
 import type { ConsumerTelemetry } from '../telemetry/consumer-telemetry';
 import type { TracedOperation } from '../telemetry/tracing';
-import { InFlightWatch, WatchedAttempt } from './in-flight.watch';
+import { InFlightWatch, WatchedAttempt, WatchLog } from './in-flight.watch';
 
 export type HandlerOutcome =
   | { status: 'ok'; attempts: number }
@@ -43,9 +43,15 @@ export class HandlerInvoker {
     heartbeatIntervalMs: number,
     handlers: readonly EventHandlerDefinition[],
     private readonly telemetry: ConsumerTelemetry = {},
+    log?: WatchLog,
   ) {
     const limits = handlers.map((h) => h.timeoutMs).filter((ms) => ms > 0);
-    this.watch = new InFlightWatch(heartbeatIntervalMs, limits.length > 0 ? Math.min(...limits) : 0);
+    this.watch = new InFlightWatch(heartbeatIntervalMs, limits.length > 0 ? Math.min(...limits) : 0, log);
+  }
+
+  /** The handler attempts in flight, described for a log line (shutdown). */
+  running(): string[] {
+    return this.watch.running();
   }
 
   /**
@@ -197,6 +203,10 @@ export class HandlerInvoker {
         startedAt: Date.now(),
         timeoutMs: handler.timeoutMs,
         lease,
+        handler: handler.id,
+        topic: context.topic,
+        partition: context.partition,
+        offset: context.offset,
         cut: (reason) => {
           const error =
             reason === 'timed-out' ? new HandlerTimeoutError(handler.id, handler.timeoutMs) : reason;

@@ -18,7 +18,17 @@ function attempt(
   partition: PartitionLease,
 ): WatchedAttempt & { cutWith: (Error | 'timed-out')[] } {
   const cutWith: (Error | 'timed-out')[] = [];
-  return { startedAt: Date.now(), timeoutMs, lease: partition, cut: (r) => cutWith.push(r), cutWith };
+  return {
+    startedAt: Date.now(),
+    timeoutMs,
+    lease: partition,
+    handler: 'Orders.handle',
+    topic: 'fsm.orders',
+    partition: 2,
+    offset: '1841',
+    cut: (r) => cutWith.push(r),
+    cutWith,
+  };
 }
 
 describe('InFlightWatch', () => {
@@ -37,6 +47,50 @@ describe('InFlightWatch', () => {
     expect(slow.cutWith).toEqual(['timed-out']);
     jest.advanceTimersByTime(60_000);
     expect(unlimited.cutWith).toEqual([]);
+  });
+
+  it('warns about a long attempt at 30 s and every 30 s after, naming the handler, record and timeout', () => {
+    const warn = jest.fn();
+    const watch = new InFlightWatch(3000, 300_000, { warn });
+    const hung = attempt(300_000, control());
+    watch.add(hung);
+    const finished = attempt(300_000, control());
+    watch.add(finished);
+    jest.advanceTimersByTime(29_000);
+    watch.delete(finished);
+    expect(warn).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1_100);
+    expect(warn.mock.calls).toEqual([
+      [
+        'Orders.handle has been running for 30 s on fsm.orders/2/1841 (timeout 300 s: then it is cut and retried or parked)',
+      ],
+    ]);
+    jest.advanceTimersByTime(29_000);
+    expect(warn).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(1_000);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn.mock.calls[1][0]).toMatch(/running for 60 s/);
+    // Until its timeout: warned at 30, 60, ... 270 s (9 times), then cut.
+    jest.advanceTimersByTime(240_000);
+    expect(hung.cutWith).toEqual(['timed-out']);
+    expect(warn).toHaveBeenCalledTimes(9);
+  });
+
+  it('warns at half a timeout shorter than a minute, and every 30 s for an attempt with no timeout', () => {
+    const warn = jest.fn();
+    const watch = new InFlightWatch(3000, 2000, { warn });
+    watch.add(attempt(2000, control()));
+    watch.add(attempt(0, control()));
+    jest.advanceTimersByTime(1100);
+    expect(warn.mock.calls.map(([line]) => line)).toEqual([
+      expect.stringMatching(/running for 1 s .*\(timeout 2 s/),
+    ]);
+    jest.advanceTimersByTime(30_000);
+    expect(warn.mock.calls.map(([line]) => line)).toEqual([
+      expect.stringMatching(/timeout 2 s/),
+      expect.stringMatching(/running for 30 s .*\(no timeout: it runs until it settles/),
+    ]);
+    expect(watch.running()).toEqual(['Orders.handle on fsm.orders/2/1841 (running 31 s)']);
   });
 
   it('heartbeats each partition with work in flight once per beat, however many attempts it has', () => {

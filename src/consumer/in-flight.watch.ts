@@ -1,4 +1,5 @@
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
+import { runningHandler, slowHandler } from '../kafka.messages';
 
 /** One handler attempt being watched: its time limit, its partition, and how to cut it short. */
 export interface WatchedAttempt {
@@ -6,6 +7,11 @@ export interface WatchedAttempt {
   /** 0 for no limit. */
   readonly timeoutMs: number;
   readonly lease: PartitionLease;
+  /** What a log line names: the handler (Class.method) and the record it works on. */
+  readonly handler: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
   /** Ends the attempt: `'timed-out'` when its limit passed, with the reason otherwise. Called once at most. */
   readonly cut: (reason: Error | 'timed-out') => void;
 }
@@ -21,6 +27,23 @@ export function heartbeatCadence(heartbeatIntervalMs: number): number {
 /** Finest and coarsest tick; the tick is a quarter of the smallest handler timeout in between. */
 const TICK_MS = { min: 5, max: 50 };
 
+/** A handler attempt running this long is logged, and again each time as long again passes. */
+export const SLOW_ATTEMPT_MS = 30_000;
+
+/**
+ * When an attempt is worth a warning, and how often after: every 30 s, or every half of its timeout when that
+ * is shorter (so a 2 s timeout warns once, at 1 s, before it cuts). The default 5-minute timeout warns at
+ * 30 s, 60 s, ... 270 s: a hung handler shows up in the log within 30 s, once per 30 s.
+ */
+export function slowWarningEvery(timeoutMs: number): number {
+  return timeoutMs > 0 ? Math.min(SLOW_ATTEMPT_MS, Math.floor(timeoutMs / 2)) : SLOW_ATTEMPT_MS;
+}
+
+/** Where the watch writes its warnings (a Nest Logger with the group's context). */
+export interface WatchLog {
+  warn(message: string): void;
+}
+
 /**
  * One timer per consumer group for every handler attempt in flight, instead of a heartbeat interval and a
  * timeout per attempt: per record, that pair cost more than a trivial handler. Each tick heartbeats the
@@ -29,12 +52,18 @@ const TICK_MS = { min: 5, max: 50 };
  */
 export class InFlightWatch {
   private readonly attempts = new Set<WatchedAttempt>();
+  /** When each slow attempt is next warned about. */
+  private readonly nextWarning = new Map<WatchedAttempt, number>();
   private readonly tickMs: number;
   private readonly beatEveryMs: number;
   private timer?: NodeJS.Timeout;
   private lastBeat = 0;
 
-  constructor(heartbeatIntervalMs: number, smallestTimeoutMs: number) {
+  constructor(
+    heartbeatIntervalMs: number,
+    smallestTimeoutMs: number,
+    private readonly log: WatchLog = { warn: () => undefined },
+  ) {
     this.tickMs = Math.min(
       TICK_MS.max,
       Math.max(TICK_MS.min, Math.floor((smallestTimeoutMs || Infinity) / 4)),
@@ -53,12 +82,19 @@ export class InFlightWatch {
 
   delete(attempt: WatchedAttempt): void {
     this.attempts.delete(attempt);
+    this.nextWarning.delete(attempt);
+  }
+
+  /** The attempts in flight, each as `Class.method on topic/partition/offset (running N s)`: for shutdown. */
+  running(now = Date.now()): string[] {
+    return [...this.attempts].map((a) => runningHandler(a, now - a.startedAt));
   }
 
   /** Cuts every attempt in flight with `reason`; each is cut once and no longer watched. */
   cutAll(reason: Error): void {
     const attempts = [...this.attempts];
     this.attempts.clear();
+    this.nextWarning.clear();
     for (const attempt of attempts) attempt.cut(reason);
   }
 
@@ -73,10 +109,17 @@ export class InFlightWatch {
     if (beat) this.lastBeat = now;
     const beaten = new Set<PartitionLease>();
     for (const attempt of [...this.attempts]) {
-      if (attempt.timeoutMs > 0 && now - attempt.startedAt >= attempt.timeoutMs) {
-        this.attempts.delete(attempt);
+      const running = now - attempt.startedAt;
+      if (attempt.timeoutMs > 0 && running >= attempt.timeoutMs) {
+        this.delete(attempt);
         attempt.cut('timed-out');
         continue;
+      }
+      // Slow attempts are rare: only they pay for the map; the others cost one comparison per tick.
+      const every = slowWarningEvery(attempt.timeoutMs);
+      if (running >= every && now >= (this.nextWarning.get(attempt) ?? 0)) {
+        this.nextWarning.set(attempt, attempt.startedAt + (Math.floor(running / every) + 1) * every);
+        this.log.warn(slowHandler(attempt, running));
       }
       if (beat && !beaten.has(attempt.lease)) {
         beaten.add(attempt.lease);

@@ -1,5 +1,5 @@
 /** How runKeyOrdered treats one batch of records. */
-export interface KeyOrderedRun<T> {
+interface KeyOrderedRun<T> {
   /** Most records in flight at once. */
   readonly limit: number;
   /** Records with equal keys run one after another, in batch order; keyless records (null) share one lane. */

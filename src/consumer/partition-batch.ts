@@ -5,7 +5,7 @@ import type { PartitionLease } from '../interfaces/partition-lease.interface';
 /** How often a running batch asks the client whether its auto-commit interval has passed. */
 const COMMIT_CHECK_MS = 200;
 
-export interface PartitionBatchOptions {
+interface PartitionBatchOptions {
   /** Offsets committed by the client on its interval (true), or by this batch after each record (false). */
   autoCommit: boolean;
   /** How often to ask the client for a heartbeat while records finish (see heartbeatCadence). */

@@ -92,6 +92,11 @@ export class RedeliveryDispatcher {
     return 'parked';
   }
 
+  /** The handler attempts in flight, described for a log line (shutdown). */
+  running(): string[] {
+    return [...this.byHandler.values()].flatMap((d) => d.running());
+  }
+
   abortInFlight(reason: string): void {
     for (const dispatcher of this.byHandler.values()) dispatcher.abortInFlight(reason);
   }

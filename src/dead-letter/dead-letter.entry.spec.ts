@@ -67,6 +67,7 @@ describe('dead-letter entries', () => {
     expect(at({ error: 'handler-error' })).toBe(true);
     expect(at({ group: 'shipping' })).toBe(false);
     expect(at({ event: 'orders.*' })).toBe(false);
+    expect(at({ event: 'BILLING.*' })).toBe(true);
     expect(at({ since: new Date('2026-11-27T02:00:00Z'), until: new Date('2026-11-27T03:00:00Z') })).toBe(
       true,
     );
@@ -90,6 +91,17 @@ describe('dead-letter entries', () => {
       'not-replayable',
     );
     expect(skipReason(decodeDeadLetter(0, parked({ 'dlq-handler': '' })), 3)).toBe('no-handler');
+  });
+
+  it("replays a guard's refusal (it may pass once the guard's rule changed)", () => {
+    expect(skipReason(decodeDeadLetter(0, parked({ 'dlq-reason': 'forbidden' })), 3)).toBeUndefined();
+  });
+
+  it('replays a record its schema refused (the schema may have been relaxed since), but not one that is no event', () => {
+    expect(skipReason(decodeDeadLetter(0, parked({ 'dlq-reason': 'validation' })), 3)).toBeUndefined();
+    for (const reason of ['invalid-json', 'empty-value', 'missing-event-name']) {
+      expect(skipReason(decodeDeadLetter(0, parked({ 'dlq-reason': reason })), 3)).toBe('not-replayable');
+    }
   });
 
   it('redelivers the original key, value and headers, without old dlq headers, with the replay headers', () => {

@@ -40,6 +40,7 @@ export function decodeDeadLetter(partition: number, record: ConsumedRecord): Dea
     originalPartition: Number(headers[H.ORIGINAL_PARTITION] ?? -1),
     originalOffset: headers[H.ORIGINAL_OFFSET] ?? '',
     replayCount: wholeNumber(headers[R.COUNT]),
+    replays: 0,
     attempts: wholeNumber(headers[H.ATTEMPTS]),
     key: record.key === null ? null : record.key.toString('utf8'),
     value: record.value === null ? null : record.value.toString('utf8'),
@@ -103,9 +104,16 @@ export function replayProgressGroup(filter: DeadLetterFilter): string {
   return `kafka-events.dlq-replay.${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }
 
+/**
+ * Reasons a replay can cure: the handler threw (fixed since), its schema or a pipe refused the payload (relaxed
+ * since; the redelivered record is validated again and parked again if it still fails), or a guard refused it (a
+ * permission granted since). The other reasons say the bytes are not an event at all, which no deploy changes.
+ */
+const REPLAYABLE_REASONS: ReadonlySet<string> = new Set(['handler-error', 'validation', 'forbidden']);
+
 /** Why a matching entry is not replayed, or undefined when it is. */
 export function skipReason(entry: DeadLetterEntry, maxReplays: number): DeadLetterSkipReason | undefined {
-  if (entry.reason !== 'handler-error') return 'not-replayable';
+  if (!REPLAYABLE_REASONS.has(entry.reason)) return 'not-replayable';
   if (!entry.group || !entry.handler) return 'no-handler';
   if (entry.replayCount >= maxReplays) return 'replay-limit';
   return undefined;

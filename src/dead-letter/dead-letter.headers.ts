@@ -1,4 +1,4 @@
-import { HEADER_OVERHEAD_BYTES, headersSize } from '../client/record-size';
+import { HEADER_OVERHEAD_BYTES, headersSize } from '../common/record-size';
 import type { DeadLetterFailure } from '../interfaces/dead-letter.interface';
 import { EventValidationError } from '../errors/event-validation.error';
 import { DeadLetterHeaders } from '../kafka.constants';

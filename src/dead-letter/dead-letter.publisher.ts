@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { describeKafkaError } from '../client/kafka-client.error';
-import { recordSize } from '../client/record-size';
+import { recordSize } from '../common/record-size';
 import type { RecordWriter, TopicRecord } from '../client/record-writer.port';
-import { ThrottledLogger } from '../client/throttled-logger';
-import { Backoff } from '../config/backoff';
+import { ThrottledLogger } from '../common/throttled-logger';
+import { Backoff } from '../common/backoff';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import type { DeadLetterFailure, DeadLetterSink } from '../interfaces/dead-letter.interface';
 import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
 import type { PartitionLease } from '../interfaces/partition-lease.interface';
-import { KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
+import { KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER, KAFKA_TRACING } from '../kafka.constants';
 import type { MetricsRecorder } from '../telemetry/metrics.recorder';
 import { loggable } from '../kafka.messages';
-import { createKafkaTracing, KafkaTracing } from '../telemetry/tracing';
+import type { KafkaTracing } from '../telemetry/tracing';
 import { MessagingAttributes } from '../telemetry/tracing.attributes';
 import { buildDeadLetterHeaders } from './dead-letter.headers';
 
@@ -25,15 +25,13 @@ export class DeadLetterPublisher implements DeadLetterSink {
   private readonly logger = new ThrottledLogger(new Logger(DeadLetterPublisher.name));
   private failingSince?: Date;
   private lastError?: string;
-  private readonly tracing?: KafkaTracing;
 
   constructor(
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
     @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
     @Inject(KAFKA_METRICS) private readonly metrics: MetricsRecorder | undefined,
-  ) {
-    this.tracing = createKafkaTracing(options.telemetry.tracing);
-  }
+    @Inject(KAFKA_TRACING) private readonly tracing: KafkaTracing | undefined,
+  ) {}
 
   /** Why the DLQ cannot be written right now, or undefined when it can. */
   get unavailable(): { since: Date; error: string } | undefined {

@@ -5,7 +5,7 @@ import type { KafkaClient } from '../client/kafka-client.port';
 import { describeKafkaError, KafkaClientError } from '../client/kafka-client.error';
 import type { RecordWriter, TopicRecord } from '../client/record-writer.port';
 import type { PartitionEnd, ReadBatch } from '../client/topic-reader.port';
-import { withTimeout } from '../client/with-timeout';
+import { withTimeout } from '../common/with-timeout';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { redeliveryTopic } from '../config/redelivery-topic';
 import {
@@ -21,7 +21,13 @@ import type {
   DeadLetterReplayResult,
 } from '../interfaces/dead-letter-replay.interface';
 import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
-import { KAFKA_CLIENT, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
+import {
+  DeadLetterReplayHeaders,
+  KAFKA_CLIENT,
+  KAFKA_OPTIONS,
+  KAFKA_RECORD_WRITER,
+} from '../kafka.constants';
+import { decodeHeaders } from '../routing/event-record.parser';
 import {
   compileDeadLetterFilter,
   decodeDeadLetter,
@@ -76,13 +82,14 @@ export class DeadLetterService {
     const matches = compileDeadLetterFilter(filter);
     const spans = await this.admin((admin) => this.spans(admin, undefined));
     const found: DeadLetterEntry[] = [];
-    await this.readOnce(spans, async (batch, reader) => {
+    await this.readOnce(this.options.dlqTopic, spans, async (batch, reader) => {
       for (const record of this.inSpan(spans, batch)) {
         const entry = decodeDeadLetter(batch.partition, record);
         if (matches(entry)) found.push(entry);
         if (found.length >= limit) return reader.stop();
       }
     });
+    await this.countReplays(found);
     return found.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
   }
 
@@ -94,10 +101,11 @@ export class DeadLetterService {
     if (!span || at < span.start || at >= span.end) return undefined;
     let entry: DeadLetterEntry | undefined;
     const only: Span[] = [{ partition, start: at, end: at + 1n }];
-    await this.readOnce(only, async (batch) => {
+    await this.readOnce(this.options.dlqTopic, only, async (batch) => {
       const record = batch.records.find((r) => BigInt(r.offset) === at);
       if (record) entry = decodeDeadLetter(partition, record);
     });
+    if (entry) await this.countReplays([entry]);
     return entry;
   }
 
@@ -141,6 +149,7 @@ export class DeadLetterService {
       dryRun,
       stoppedAtLimit: false,
     };
+    const missingRoutes = new Set<string>();
     const started = Date.now();
     const pace = async (batch: ReadBatch, count: number) => {
       if (!rate) return;
@@ -178,8 +187,12 @@ export class DeadLetterService {
           } else {
             const route = redeliveryTopic(dlqTopic, entry.group);
             if (!routes.has(route)) {
-              await flush();
-              throw new RedeliveryTopicMissingError(route, entry.group);
+              // A dry run counts on, and names the routes a real run would stop at.
+              if (dryRun) missingRoutes.add(route);
+              else {
+                await flush();
+                throw new RedeliveryTopicMissingError(route, entry.group);
+              }
             }
             pending.push(redeliveryRecord(route, dlqTopic, entry, record));
           }
@@ -195,9 +208,40 @@ export class DeadLetterService {
       await flush();
     };
 
-    if (dryRun) await this.readOnce(spans, eachBatch);
-    else await this.read(group, spans, eachBatch);
+    if (dryRun) await this.readOnce(dlqTopic, spans, eachBatch);
+    else await this.read(group, dlqTopic, spans, eachBatch);
+    if (missingRoutes.size > 0) result.missingRoutes = [...missingRoutes].sort();
     return result;
+  }
+
+  /**
+   * Sets each entry's `replays`: the records replays wrote from it, found on its group's redelivery topic (the
+   * `dlq-replayed-from-*` headers of each redelivered record name the DLQ record it came from). Reads those
+   * topics up to their end now, with a throwaway group; a group without one has no replays.
+   */
+  private async countReplays(entries: DeadLetterEntry[]): Promise<void> {
+    const groups = [...new Set(entries.map((e) => e.group).filter((g) => g !== ''))];
+    if (groups.length === 0) return;
+    const routes = await this.admin(async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const found: { topic: string; spans: Span[] }[] = [];
+      for (const topic of groups.map((g) => redeliveryTopic(this.options.dlqTopic, g))) {
+        if (existing.has(topic)) found.push({ topic, spans: await this.topicSpans(admin, topic) });
+      }
+      return found;
+    });
+    const replays = new Map<string, number>();
+    for (const { topic, spans } of routes) {
+      await this.readOnce(topic, spans, async (batch) => {
+        for (const record of this.inSpan(spans, batch)) {
+          const headers = decodeHeaders(record.headers);
+          if (headers[DeadLetterReplayHeaders.FROM_TOPIC] !== this.options.dlqTopic) continue;
+          const from = `${headers[DeadLetterReplayHeaders.FROM_PARTITION]}:${headers[DeadLetterReplayHeaders.FROM_OFFSET]}`;
+          replays.set(from, (replays.get(from) ?? 0) + 1);
+        }
+      });
+    }
+    for (const entry of entries) entry.replays = replays.get(`${entry.partition}:${entry.offset}`) ?? 0;
   }
 
   private async write(records: TopicRecord[]): Promise<void> {
@@ -210,6 +254,13 @@ export class DeadLetterService {
         { cause: failed.error },
       );
     }
+  }
+
+  /** Each partition's span of a topic: its first record kept to its end now. */
+  private async topicSpans(admin: AdminClient, topic: string): Promise<Span[]> {
+    return (await admin.topicOffsets(topic))
+      .map(({ partition, low, high }) => ({ partition, start: BigInt(low), end: BigInt(high) }))
+      .filter((s) => s.start < s.end);
   }
 
   /** Each partition's span: from the group's committed offset (or the first record kept) to the end now. */
@@ -243,20 +294,22 @@ export class DeadLetterService {
 
   /** Reads with a throwaway group that commits nothing: from each partition's first record, up to its end. */
   private readOnce(
+    topic: string,
     spans: readonly Span[],
     eachBatch: (batch: ReadBatch, reader: { stop(): void }) => Promise<void>,
   ): Promise<void> {
-    return this.read(`kafka-events.dlq-read.${randomUUID()}`, spans, eachBatch);
+    return this.read(`kafka-events.dlq-read.${randomUUID()}`, topic, spans, eachBatch);
   }
 
   private async read(
     groupId: string,
+    topic: string,
     spans: readonly Span[],
     eachBatch: (batch: ReadBatch, reader: { stop(): void }) => Promise<void>,
   ): Promise<void> {
     if (spans.length === 0) return;
     const until: PartitionEnd[] = spans.map((s) => ({ partition: s.partition, offset: s.end.toString() }));
-    const reader = this.client.topicReader({ groupId, topic: this.options.dlqTopic, until });
+    const reader = this.client.topicReader({ groupId, topic, until });
     await reader.read((batch) => eachBatch(batch, reader));
   }
 

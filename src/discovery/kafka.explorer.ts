@@ -3,17 +3,19 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import { TopicResolver } from '../config/topic.resolver';
-import type { EventContext } from '../interfaces/event-context.interface';
+import { RequestScopedEventHandlerError } from '../errors/request-scoped-event-handler.error';
 import type { EventHandlerOptions } from '../interfaces/event-handler-options.interface';
 import type { EventHandlerDefinition } from '../routing/event-handler.definition';
 import { KAFKA_OPTIONS } from '../kafka.constants';
 import { defineEventHandler } from './event-handler.definitions';
+import { EventHandlerEnhancer, HandlerInvoke } from './event-handler.enhancer';
 import { EventHandlerRegistry } from './event-handler.registry';
 import { KafkaMetadataAccessor } from './kafka-metadata.accessor';
 
 /**
  * Finds every @EventHandler method on every provider and controller at module init, resolves its
- * topics and group once, and registers it. Fails startup for a handler that cannot be wired.
+ * topics and group once, and registers it with the call Nest's enhancers on it need (EventHandlerEnhancer).
+ * Fails startup for a handler that cannot be wired.
  */
 @Injectable()
 export class KafkaExplorer implements OnModuleInit {
@@ -25,6 +27,7 @@ export class KafkaExplorer implements OnModuleInit {
     private readonly accessor: KafkaMetadataAccessor,
     private readonly registry: EventHandlerRegistry,
     private readonly topics: TopicResolver,
+    private readonly enhancer: EventHandlerEnhancer,
     @Inject(KAFKA_OPTIONS) private readonly options: ResolvedKafkaOptions,
   ) {}
 
@@ -62,14 +65,9 @@ export class KafkaExplorer implements OnModuleInit {
       const options = this.accessor.getEventHandlerOptions(method as (...args: never[]) => unknown);
       if (!options) continue;
       const id = `${instance.constructor.name}.${methodName}`;
-      if (!wrapper.isDependencyTreeStatic()) {
-        this.logger.warn(
-          `Skipping @EventHandler ${id}: request-scoped providers cannot receive Kafka events`,
-        );
-        continue;
-      }
-      const invoke = method.bind(instance) as (event: unknown, context: EventContext) => unknown;
-      found.push({ id, options, invoke });
+      // A request-scoped or durable provider has no instance to call outside a request: refused, never skipped.
+      if (!wrapper.isDependencyTreeStatic()) throw new RequestScopedEventHandlerError(id);
+      found.push({ id, options, invoke: this.enhancer.invokeFor(id, instance, methodName) });
     }
     return found;
   }
@@ -78,7 +76,7 @@ export class KafkaExplorer implements OnModuleInit {
 interface DiscoveredHandler {
   id: string;
   options: EventHandlerOptions;
-  invoke: (event: unknown, context: EventContext) => unknown;
+  invoke: HandlerInvoke;
 }
 
 /** 1 for a handler whose pattern starts with a wildcard and has no topics of its own, else 0. */

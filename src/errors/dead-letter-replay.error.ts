@@ -22,8 +22,8 @@ export class RedeliveryTopicMissingError extends Error {
     readonly groupId: string,
   ) {
     super(
-      `Consumer group "${groupId}" has no redelivery topic ${topic}: start its app with ` +
-        `deadLetter.replay (KAFKA_DLQ_REPLAY=true) and createTopics, or create the topic, then replay again`,
+      `Consumer group "${groupId}" has no redelivery topic ${topic}: create the topic and restart its app ` +
+        `(with deadLetter.replay on, the default; KAFKA_DLQ_REPLAY), then replay again`,
     );
   }
 }

@@ -1,6 +1,6 @@
 /** send() refused an event before it reached Kafka: a malformed name, topic or header. */
 export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
+  override readonly name: string = 'InvalidEventError';
 
   constructor(message: string) {
     super(message);

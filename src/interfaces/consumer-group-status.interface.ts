@@ -34,3 +34,11 @@ export interface ConsumerGroupStatus {
     parked: number;
   };
 }
+
+/** What `KafkaConsumerService.whenRunning()` waits for, and how long. */
+export interface WhenRunningOptions {
+  /** How long to wait before rejecting with ConsumersNotRunningError, in ms. Default 30000. */
+  timeoutMs?: number;
+  /** The groups to wait for. Default: every consumer group of the app. */
+  groupIds?: readonly string[];
+}

@@ -37,6 +37,12 @@ export interface DeadLetterEntry {
   originalOffset: string;
   /** How many times the record had been replayed when it was parked (0: never). */
   replayCount: number;
+  /**
+   * How many times replays wrote this DLQ record to its group's redelivery topic (0: never), read from that
+   * topic's `dlq-replayed-from-*` headers by `list` and `inspect`. A replayed record that failed again is a new
+   * DLQ record, whose `replayCount` counts the replay.
+   */
+  replays: number;
   attempts: number;
   /** The original key and value as UTF-8 text (null for none), and every header as text. */
   key: string | null;
@@ -68,7 +74,10 @@ export interface DeadLetterReplayOptions {
 export type DeadLetterSkipReason =
   /** Replayed `maxReplays` times already. */
   | 'replay-limit'
-  /** Parked because its bytes are not an event (invalid-json, empty-value, missing-event-name): a replay fails alike. */
+  /**
+   * Parked because its bytes are not an event (invalid-json, empty-value, missing-event-name): a replay fails
+   * alike. Records a handler's schema refused (validation) are replayed: the schema may have been relaxed.
+   */
   | 'not-replayable'
   /** No `dlq-consumer-group` or `dlq-handler` header: no route to send it on. */
   | 'no-handler';
@@ -85,4 +94,9 @@ export interface DeadLetterReplayResult {
   dryRun: boolean;
   /** The run stopped at `limit`; records after it wait for the next run. */
   stoppedAtLimit: boolean;
+  /**
+   * Dry run only: redelivery topics that do not exist for records it counted. A real run stops with
+   * RedeliveryTopicMissingError at the first of them: start that group's app with the route on first.
+   */
+  missingRoutes?: string[];
 }

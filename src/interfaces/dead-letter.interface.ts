@@ -2,7 +2,13 @@ import type { ConsumedRecord } from './kafka-record.interface';
 import type { PartitionLease } from './partition-lease.interface';
 
 export type DeadLetterReason =
-  'handler-error' | 'validation' | 'empty-value' | 'invalid-json' | 'missing-event-name';
+  | 'handler-error'
+  | 'validation'
+  /** A guard on the handler refused the event (EventForbiddenError). */
+  | 'forbidden'
+  | 'empty-value'
+  | 'invalid-json'
+  | 'missing-event-name';
 
 /** Why and where one record failed for one handler (or for every handler, when it could not be routed). */
 export interface DeadLetterFailure {

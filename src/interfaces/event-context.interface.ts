@@ -22,5 +22,9 @@ export interface EventContext {
   signal: AbortSignal;
 }
 
-/** A method decorated with @EventHandler. The event type defaults to unknown; narrow it per handler. */
-export type EventHandlerFn<TEvent = unknown> = (event: TEvent, context: EventContext) => unknown;
+/**
+ * The context type of an @EventHandler call, as guards, interceptors and filters see it:
+ * `host.getType<KafkaContextType>() === 'kafka-event'`. Its RPC switch gives the payload
+ * (`switchToRpc().getData()`) and the EventContext (`switchToRpc().getContext()`).
+ */
+export type KafkaContextType = 'kafka-event';

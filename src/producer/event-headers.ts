@@ -1,6 +1,6 @@
 import { EventHeaders, JSON_CONTENT_TYPE } from '../kafka.constants';
 
-export interface EventHeaderValues {
+interface EventHeaderValues {
   eventName: string;
   eventId: string;
   correlationId: string;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { recordSize, recordSizeBound } from '../client/record-size';
+import { recordSize, recordSizeBound } from '../common/record-size';
 import type { TopicRecord } from '../client/record-writer.port';
 import { EventTooLargeError } from '../errors/event-too-large.error';
 import type { SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';

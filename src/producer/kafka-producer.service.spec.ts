@@ -18,7 +18,7 @@ function producer(writer: RecordWriter) {
     { brokers: ['broker-1:9093'], producer: { readyTimeoutMs: 50, lingerMs: 0 } },
     {},
   );
-  return new KafkaProducerService(options, writer, new TopicResolver(options), undefined);
+  return new KafkaProducerService(options, writer, new TopicResolver(options), undefined, undefined);
 }
 
 describe('KafkaProducerService: a send while the producer is not connected', () => {

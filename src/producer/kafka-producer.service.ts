@@ -8,10 +8,10 @@ import { KafkaProducerNotReadyError } from '../errors/kafka-producer-not-ready.e
 import { KafkaSendError } from '../errors/kafka-send.error';
 import type { EventPayload } from '../interfaces/event-schema.interface';
 import type { BatchEvent, SendEventOptions, SentEventMetadata } from '../interfaces/send-options.interface';
-import { KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER } from '../kafka.constants';
+import { KAFKA_METRICS, KAFKA_OPTIONS, KAFKA_RECORD_WRITER, KAFKA_TRACING } from '../kafka.constants';
 import type { MetricsRecorder } from '../telemetry/metrics.recorder';
 import { producerNotReady, sendFailed } from '../kafka.messages';
-import { createKafkaTracing, KafkaTracing, TracedOperation } from '../telemetry/tracing';
+import type { KafkaTracing, TracedOperation } from '../telemetry/tracing';
 import { writtenAttributes } from '../telemetry/tracing.attributes';
 import { buildEventRecord, checkRecordSize, EventRecord, EventRecordSettings } from './event-record.builder';
 import { SendBatcher, WrittenRecord } from './send-batcher';
@@ -25,7 +25,6 @@ import { SendBatcher, WrittenRecord } from './send-batcher';
 export class KafkaProducerService {
   private readonly settings: EventRecordSettings;
   private readonly batcher?: SendBatcher<TopicRecord>;
-  private readonly tracing?: KafkaTracing;
   /** The last failed attempt to connect to the cluster (the background startup's or a send's own), if any. */
   private connectFailure?: unknown;
 
@@ -35,6 +34,7 @@ export class KafkaProducerService {
     @Inject(KAFKA_RECORD_WRITER) private readonly writer: RecordWriter,
     topics: TopicResolver,
     @Inject(KAFKA_METRICS) private readonly metrics: MetricsRecorder | undefined,
+    @Inject(KAFKA_TRACING) private readonly tracing: KafkaTracing | undefined,
   ) {
     this.settings = {
       clientId: options.clientId,
@@ -42,7 +42,6 @@ export class KafkaProducerService {
       topicFor: (eventName) => topics.topicForEvent(eventName),
       inheritedCorrelationId: currentCorrelationId,
     };
-    this.tracing = createKafkaTracing(options.telemetry.tracing);
     const { lingerMs, maxBatchSize } = options.producer;
     if (lingerMs > 0) {
       this.batcher = new SendBatcher((records) => this.writer.write(records), lingerMs, maxBatchSize);

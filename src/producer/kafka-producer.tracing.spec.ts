@@ -5,10 +5,11 @@ import type { RecordWriter, TopicRecord, WriteOutcome } from '../client/record-w
 import type { KafkaModuleOptions } from '../config/kafka-module-options.interface';
 import { resolveKafkaOptions } from '../config/kafka-options.resolver';
 import { TopicResolver } from '../config/topic.resolver';
-import { recordSize } from '../client/record-size';
+import { recordSize } from '../common/record-size';
 import { EventTooLargeError } from '../errors/event-too-large.error';
 import { buildEventRecord } from './event-record.builder';
 import { KafkaProducerService } from './kafka-producer.service';
+import { createKafkaTracing } from '../telemetry/tracing';
 
 /** A writer whose answers the test gives: each write waits until `answer` is called. */
 class ScriptedWriter implements RecordWriter {
@@ -36,7 +37,13 @@ describe('KafkaProducerService tracing', () => {
     const writer = new ScriptedWriter();
     return {
       writer,
-      producer: new KafkaProducerService(resolved, writer, new TopicResolver(resolved), undefined),
+      producer: new KafkaProducerService(
+        resolved,
+        writer,
+        new TopicResolver(resolved),
+        undefined,
+        createKafkaTracing(resolved.telemetry.tracing),
+      ),
     };
   };
   const flushed = () => new Promise((resolve) => setImmediate(resolve));

@@ -12,6 +12,18 @@ describe('compileEventPattern', () => {
     );
   });
 
+  it('matches names ignoring case, exact or wildcard, as the topic of a domain is found lower-cased', () => {
+    expect(matching('orders.created', ['Orders.Created', 'ORDERS.CREATED', 'orders.created'])).toHaveLength(
+      3,
+    );
+    expect(matching('orders.*', ['Orders.Created', 'orders.Item.Added', 'Order.Created'])).toEqual([
+      'Orders.Created',
+      'orders.Item.Added',
+    ]);
+    expect(matching('Orders.*', ['orders.created'])).toEqual(['orders.created']);
+    expect(matching('*.Status_Changed', ['projects.status_changed'])).toEqual(['projects.status_changed']);
+  });
+
   it('lets a trailing "*" stand for one or more whole segments after the prefix', () => {
     expect(compileEventPattern('order.*').isExact).toBe(false);
     expect(

@@ -23,6 +23,24 @@ describe('EventRouter', () => {
     handler('projectCreated', 'projects.created', ['projects']),
   ];
 
+  it('routes a name written with capitals to the handlers of the same name in any case', () => {
+    const router = new EventRouter(handlers);
+    expect(ids(router.route('Order.Created', 'orders'))).toEqual([
+      'anyOrder',
+      'created',
+      'everything',
+      'createdAgain',
+    ]);
+    expect(
+      ids(
+        new EventRouter([handler('upper', 'Projects.Created', ['projects'])]).route(
+          'projects.created',
+          'projects',
+        ),
+      ),
+    ).toEqual(['upper']);
+  });
+
   it('returns exact and wildcard handlers that match, in declaration order', () => {
     const router = new EventRouter(handlers);
     expect(ids(router.route('order.created', 'orders'))).toEqual([

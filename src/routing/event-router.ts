@@ -23,9 +23,9 @@ export class EventRouter<T extends Routable> {
     for (const handler of handlers) {
       this.order.set(handler, this.order.size);
       if (handler.pattern.isExact) {
-        const list = this.exact.get(handler.pattern.source) ?? [];
+        const list = this.exact.get(handler.pattern.key) ?? [];
         list.push(handler);
-        this.exact.set(handler.pattern.source, list);
+        this.exact.set(handler.pattern.key, list);
       } else {
         this.patterns.push(handler);
       }
@@ -37,7 +37,8 @@ export class EventRouter<T extends Routable> {
     let byName = this.cache.get(topic);
     const cached = byName?.get(eventName);
     if (cached) return cached;
-    const exact = this.exact.get(eventName) ?? [];
+    // Names match ignoring case (event-pattern.ts); the cache above is by the name as written.
+    const exact = this.exact.get(eventName.toLowerCase()) ?? [];
     const wildcard = this.patterns.filter((h) => h.pattern.matches(eventName));
     const candidates = wildcard.length === 0 ? exact : [...exact, ...wildcard];
     const matched = candidates

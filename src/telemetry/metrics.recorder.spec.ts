@@ -3,7 +3,8 @@ import { DataPoint, Histogram, MeterProvider, MetricReader } from '@opentelemetr
 import { Injectable } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { EventHandler, KafkaConsumerService, KafkaTestHarness, KafkaTestingModule } from '../index';
+import { EventHandler, KafkaConsumerService } from '../index';
+import { KafkaTestHarness, KafkaTestingModule } from '../testing';
 import { BillingHandlers, OrdersHandlers, OrdersStore } from '../../test/testing/orders.fixture';
 import { errorType, MetricsRecorder } from './metrics.recorder';
 

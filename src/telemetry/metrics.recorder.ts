@@ -2,7 +2,7 @@ import type { Attributes, Counter, Histogram, Meter, ObservableResult } from '@o
 import { openTelemetry } from './opentelemetry.api';
 
 /** The instruments' names (docs/metrics.md lists each with its unit and attributes). */
-export const MetricNames = {
+const MetricNames = {
   SENT: 'messaging.client.sent.messages',
   CONSUMED: 'messaging.client.consumed.messages',
   PROCESS_DURATION: 'messaging.process.duration',
@@ -14,7 +14,7 @@ export const MetricNames = {
 } as const;
 
 /** Attribute names: the OpenTelemetry messaging conventions', and ours under the `kafka_events.` prefix. */
-export const MetricAttributes = {
+const MetricAttributes = {
   SYSTEM: 'messaging.system',
   OPERATION: 'messaging.operation.name',
   DESTINATION: 'messaging.destination.name',
@@ -29,13 +29,13 @@ export const MetricAttributes = {
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60];
 
 /** One group's records in flight, for the gauge. */
-export interface InFlightReading {
+interface InFlightReading {
   groupId: string;
   inFlight: number;
 }
 
 /** One partition's lag, for the gauge. */
-export interface LagReading {
+interface LagReading {
   groupId: string;
   topic: string;
   partition: number;

@@ -1,4 +1,5 @@
 import type * as Library from '../index';
+import type * as Testing from '../testing';
 import type * as NestTesting from '@nestjs/testing';
 import type * as NestCommon from '@nestjs/common';
 
@@ -20,8 +21,8 @@ describe('without @opentelemetry/api installed', () => {
 
       const { Inject, Injectable } = jest.requireActual<typeof NestCommon>('@nestjs/common');
       const { Test } = jest.requireActual<typeof NestTesting>('@nestjs/testing');
-      const { EventHandler, KafkaProducerService, KafkaTestHarness, KafkaTestingModule } =
-        jest.requireActual<typeof Library>('../index');
+      const { EventHandler, KafkaProducerService } = jest.requireActual<typeof Library>('../index');
+      const { KafkaTestHarness, KafkaTestingModule } = jest.requireActual<typeof Testing>('../testing');
 
       @Injectable()
       class Dispatch {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { EventHandler } from '../decorators/event-handler.decorator';
+import { ConfluentClientFactory } from '../client/confluent/confluent-client.factory';
 import { KafkaConsumerService } from '../consumer/kafka-consumer.service';
 import { EmitTimeoutError } from '../errors/kafka-testing.error';
 import { EventHeaders } from '../kafka.constants';
@@ -97,6 +98,30 @@ describe('KafkaTestingModule in memory', () => {
       moduleRef.get(Handlers).release?.();
       await moduleRef.close();
     }
+  });
+});
+
+describe("KafkaTestingModule with transport 'kafka'", () => {
+  class Picked extends Error {}
+  afterEach(() => {
+    jest.restoreAllMocks();
+    delete process.env.KAFKA_CLIENT;
+  });
+
+  // KafkaModule's own choice: the client is made once the module compiles, before anything connects.
+  it.each([
+    ['the option client', { client: 'confluent' } as const, {}],
+    ['KAFKA_CLIENT', {}, { KAFKA_CLIENT: 'confluent' }],
+  ])('makes its client with the confluent factory when %s names it', async (_how, options, env) => {
+    Object.assign(process.env, env);
+    const create = jest.spyOn(ConfluentClientFactory.prototype, 'create').mockImplementation(() => {
+      throw new Picked('the confluent client was picked');
+    });
+    const compiling = Test.createTestingModule({
+      imports: [KafkaTestingModule.forRoot({ transport: 'kafka', ...options })],
+    }).compile();
+    await expect(compiling).rejects.toBeInstanceOf(Picked);
+    expect(create).toHaveBeenCalledTimes(1);
   });
 });
 

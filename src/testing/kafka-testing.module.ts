@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { InMemoryClientFactory } from '../client/in-memory/in-memory-client.factory';
-import { KafkajsClientFactory } from '../client/kafkajs/kafkajs-client.factory';
+import { kafkaClientFactory } from '../client/kafka-client.selector';
 import type { KafkaModuleOptions } from '../config/kafka-module-options.interface';
+import { resolveKafkaOptions } from '../config/kafka-options.resolver';
 import { KafkaModule } from '../kafka.module';
 import { KAFKA_TEST_RECORDER, KafkaTestHarness } from './kafka-test.harness';
 import type {
@@ -57,7 +58,10 @@ function testingOptions(options: KafkaTestingModuleOptions, recorder: TestRecord
   const { transport = defaultTransport(), retryDelays = 'skip', ...kafka } = options;
   recorder.transport = transport;
   const memory = transport === 'memory';
-  const client = kafka.clientFactory ?? (memory ? new InMemoryClientFactory() : new KafkajsClientFactory());
+  // On the broker, the client KafkaModule would pick (clientFactory, else client / KAFKA_CLIENT), recorded.
+  const client = memory
+    ? (kafka.clientFactory ?? new InMemoryClientFactory())
+    : kafkaClientFactory(resolveKafkaOptions(kafka, process.env));
   return {
     ...kafka,
     // In memory nothing leaves the process, so KAFKA_ENABLED=false (common in test environments) is moot.

@@ -1,5 +1,5 @@
 /** The two functions of class-validator and class-transformer a DTO schema needs. */
-export interface ClassValidation {
+interface ClassValidation {
   plainToInstance(cls: new (...args: never[]) => unknown, plain: unknown): unknown;
   validate(instance: object): Promise<unknown[]>;
 }

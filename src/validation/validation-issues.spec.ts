@@ -1,5 +1,11 @@
 import { EventValidationError } from '../errors/event-validation.error';
-import { asValidationError, fromClassValidatorErrors, validationIssuesHeader } from './validation-issues';
+import { BadRequestException } from '@nestjs/common';
+import {
+  asValidationError,
+  fromClassValidatorErrors,
+  fromPipeRejection,
+  validationIssuesHeader,
+} from './validation-issues';
 
 describe('validation issues', () => {
   it("flattens class-validator's nested errors into dotted paths", () => {
@@ -33,5 +39,17 @@ describe('validation issues', () => {
     const parsed = JSON.parse(header) as { path: string; message: string }[];
     expect(parsed.length).toBeGreaterThan(0);
     expect(parsed[0]).toEqual({ path: 'items.0.sku', message: `${'x'.repeat(255)}…` });
+  });
+
+  it("reads a pipe's rejection: ValidationPipe's messages, class-validator errors, or the error's message", () => {
+    const messages = new BadRequestException(['amount must be positive', 'account must be a string']);
+    expect(fromPipeRejection(messages)).toEqual([
+      { path: '', message: 'amount must be positive' },
+      { path: '', message: 'account must be a string' },
+    ]);
+    expect(fromPipeRejection([{ property: 'amount', constraints: { min: 'too low' } }])).toEqual([
+      { path: 'amount', message: 'too low' },
+    ]);
+    expect(fromPipeRejection(new Error('not a number'))).toEqual([{ path: '', message: 'not a number' }]);
   });
 });

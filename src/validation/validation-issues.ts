@@ -45,6 +45,36 @@ export function asValidationError(error: unknown, handler: string): EventValidat
 }
 
 /**
+ * The issues in what a pipe threw: class-validator's errors (an array, or an exception whose response holds
+ * them, as ValidationPipe's `exceptionFactory` may give), the messages of Nest's BadRequestException (what
+ * ValidationPipe throws: `response.message` is a string or a list of them), or the error's own message.
+ */
+export function fromPipeRejection(error: unknown): EventValidationIssue[] {
+  if (Array.isArray(error)) return fromClassValidatorErrors(error);
+  const response = responseOf(error);
+  const message =
+    response !== null && typeof response === 'object'
+      ? (response as { message?: unknown }).message
+      : response;
+  if (Array.isArray(message) && message.length > 0) {
+    return message.every((m) => typeof m === 'string')
+      ? message.map((m: string) => ({ path: '', message: m }))
+      : fromClassValidatorErrors(message);
+  }
+  if (typeof message === 'string' && message) return [{ path: '', message }];
+  return [{ path: '', message: describe(error) }];
+}
+
+/** An HttpException's `getResponse()`, an RpcException's `getError()`, or undefined. */
+function responseOf(error: unknown): unknown {
+  if (error === null || typeof error !== 'object') return undefined;
+  const source = error as { getResponse?: () => unknown; getError?: () => unknown };
+  if (typeof source.getResponse === 'function') return source.getResponse();
+  if (typeof source.getError === 'function') return source.getError();
+  return undefined;
+}
+
+/**
  * The `dlq-validation-issues` header: the issues as JSON, each field cut to 256 characters, and as many issues
  * as fit in `maxBytes` (whole ones only, so the header always parses).
  */

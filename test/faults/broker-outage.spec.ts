@@ -18,7 +18,7 @@ class CrewHandlers {
 const status = (result: HealthIndicatorResult) => result.kafka.status;
 
 /** These tests stop and start a broker, so they always run their own (never KAFKA_BROKERS). */
-describe('a broker that goes away', () => {
+describe(`a broker that goes away (${process.env.KAFKA_CLIENT ?? 'kafkajs'})`, () => {
   let cluster: KafkaCluster;
   let app: INestApplicationContext | undefined;
 

@@ -91,19 +91,26 @@ describe('fault suite: failing handlers and an unavailable DLQ', () => {
     return result;
   }
 
-  it('handler-throws: a handler that throws at random, retried and parked when out of attempts', async () => {
+  it('handler-throws: a handler that throws, retried and parked when out of attempts', async () => {
+    // By each id's number: every tenth always throws, the next fails once, the next twice; 3 attempts in all.
+    const failuresBefore = (id: string) => [Infinity, 1, 2][Number(id.split('-').pop()) % 10] ?? 0;
+    const attempts = new Map<string, number>();
     const result = await run(
       'handler-throws',
       3000,
-      () => {
-        if (Math.random() < 0.3) throw new Error('random failure');
+      (id) => {
+        const attempt = (attempts.get(id) ?? 0) + 1;
+        attempts.set(id, attempt);
+        if (attempt <= failuresBefore(id)) throw new Error(`failure ${attempt} of ${id}`);
       },
       { retry: { attempts: 3, backoff: { initialMs: 2, maxMs: 10 } } },
     );
-    expect(result.lost).toBe(0);
-    // 0.3^3 of 3000 is about 81: some, not all, run out of attempts.
-    expect(result.parked).toBeGreaterThan(0);
-    expect(result.handled + result.parked).toBe(3000);
+    const alwaysFailing = [...attempts.keys()].filter((id) => failuresBefore(id) === Infinity);
+    expect(alwaysFailing).toHaveLength(300);
+    expect(result).toMatchObject({ lost: 0, duplicated: 0, parked: 300, handled: 2700 });
+    // No event was tried more often than its attempts allow, nor parked before they were spent.
+    expect(new Set(alwaysFailing.map((id) => attempts.get(id)))).toEqual(new Set([3]));
+    expect(Math.max(...attempts.values())).toBe(3);
   }, 300_000);
 
   it('handler-hangs: a handler that never settles for one event in a hundred is timed out and parked', async () => {

@@ -64,7 +64,9 @@ describe('consumer lag', () => {
     const waiting = [0, 1, 2].map((p) => sent.filter((s) => s.partition === p).length);
 
     const library = await app.get(ConsumerLagService).lag(groupId);
-    const kafka = await describeGroupWithKafkaTool(groupId);
+    // The tool also lists the group's DLQ redelivery topic (the replay route, on by default), which the library's
+    // lag leaves out (docs/metrics.md, Lag): the rows of the handler's topic are compared.
+    const kafka = (await describeGroupWithKafkaTool(groupId)).filter((row) => row.topic === topic);
 
     expect(
       library.map((r) => ({

@@ -48,7 +48,14 @@ describe('KafkaProducerService', () => {
   beforeAll(async () => {
     app = await startTestApp({
       providers: [DispatchHandlers],
-      kafka: { clientId, topics: { dispatch: dispatchTopic }, dlqTopic: uniqueName('dlq'), clientFactory },
+      kafka: {
+        clientId,
+        topics: { dispatch: dispatchTopic },
+        dlqTopic: uniqueName('dlq'),
+        clientFactory,
+        // Its own kafkajs client, whatever client and group protocol the suite runs under.
+        groupProtocol: 'classic',
+      },
     });
     await waitForGroups(app);
     producer = app.get(KafkaProducerService);

@@ -21,6 +21,7 @@ import { expectMockHandlerCalled, MockingExample } from '../reference/mocking-ev
 import { OrdersEventHandler as MultipleHandlers } from '../reference/multiple-handlers';
 import { OrdersModule } from '../reference/orders.module';
 import { testBrokers, uniqueName, waitFor } from '../support/kafka';
+import { setEnv, spyOnHandler } from '../support/handler-spy';
 import { header, readTopic, waitForGroups } from '../support/kafka-app';
 
 /** Exposes the reference design's HealthController (an @Injectable there) on GET /health. */
@@ -76,30 +77,6 @@ async function health(app: INestApplication) {
     info: { kafka: { status: string; enabled?: boolean } };
   };
   return { status: response.status, body };
-}
-
-function setEnv(values: Record<string, string>): () => void {
-  const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, values);
-  return () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
-}
-
-/**
- * A spy on an example's method that calls through to it. @EventHandler's metadata sits on the original
- * function, so it is copied onto the spy for the module to discover the spy in its place.
- */
-function spyOnHandler<T extends object>(prototype: T, method: jest.FunctionPropertyNames<Required<T>>) {
-  const original = prototype[method] as object;
-  const spy = jest.spyOn(prototype, method);
-  for (const key of Reflect.getMetadataKeys(original)) {
-    Reflect.defineMetadata(key, Reflect.getMetadata(key, original), spy);
-  }
-  return spy as unknown as jest.SpyInstance;
 }
 
 /** The calls of a handler spy whose event carries `orderId`, with the context each got. */

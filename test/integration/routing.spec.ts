@@ -1,6 +1,7 @@
 import { INestApplicationContext, Injectable } from '@nestjs/common';
 import {
   EventContext,
+  EventDomainMissingError,
   EventHandler,
   EventHandlerRegistry,
   KafkaConsumerService,
@@ -161,6 +162,63 @@ describe('routing events to @EventHandler methods', () => {
     ).toEqual(['anyOrder', 'audit', 'created', 'everything', 'invoice']);
     expect(new Set(all.filter((s) => s.handler === 'invoice').map((s) => s.groupId))).toEqual(
       new Set([SharedGroupHandlers.groupId]),
+    );
+  });
+});
+
+const caseSeen: { handler: string; eventName: string; topic: string }[] = [];
+
+@Injectable()
+class CaseHandlers {
+  @EventHandler({ eventName: 'orders.created', fromBeginning: true })
+  exact(_event: unknown, context: EventContext) {
+    caseSeen.push({ handler: 'exact', eventName: context.eventName, topic: context.topic });
+  }
+
+  @EventHandler({ eventName: 'ORDERS.*', fromBeginning: true })
+  wildcard(_event: unknown, context: EventContext) {
+    caseSeen.push({ handler: 'wildcard', eventName: context.eventName, topic: context.topic });
+  }
+}
+
+describe('event names and case', () => {
+  let app: INestApplicationContext;
+  // A prefix of this test's own: the domain "orders" is derived, so its topic is <prefix>orders.
+  const topicPrefix = `${uniqueName('case')}.`;
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      providers: [CaseHandlers],
+      kafka: { topicPrefix, dlqTopic: uniqueName('dlq') },
+    });
+    await waitForGroups(app);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('sends a name with capitals to the lower-cased domain topic, where handlers match it ignoring case', async () => {
+    const producer = app.get(KafkaProducerService);
+    const sent = await producer.send('Orders.Created', {});
+    await producer.send('orders.created', {});
+    expect(sent.topic).toBe(`${topicPrefix}orders`);
+
+    const all = await untilQuiet(() => caseSeen, { expected: 4, what: 'deliveries' });
+    expect(all.map((s) => [s.handler, s.eventName]).sort()).toEqual([
+      ['exact', 'Orders.Created'],
+      ['exact', 'orders.created'],
+      ['wildcard', 'Orders.Created'],
+      ['wildcard', 'orders.created'],
+    ]);
+    expect(new Set(all.map((s) => s.topic))).toEqual(new Set([`${topicPrefix}orders`]));
+  });
+
+  it('refuses an event name with no domain at send and sendBatch, before anything is written', async () => {
+    const producer = app.get(KafkaProducerService);
+    await expect(producer.send('created', {})).rejects.toThrow(EventDomainMissingError);
+    await expect(producer.sendBatch([{ eventName: 'created', payload: {} }])).rejects.toThrow(
+      /"created" has no domain: name events <domain>\.<action>/,
     );
   });
 });

@@ -1,7 +1,8 @@
 // The README's Quick Start handler and test, as written there but for the import path of the package.
 import { Injectable, Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { EventContext, EventHandler, EventHandlerRegistry, KafkaModule } from '@/common/kafka';
+import { EventHandler, EventHandlerRegistry, KafkaModule } from '@/common/kafka';
+import type { EventContext } from '@/common/kafka';
 
 @Injectable()
 export class OrdersEventHandler {

@@ -204,6 +204,23 @@ describe('secured broker', () => {
     60_000,
   );
 
+  it('with certificate verification off (rejectUnauthorized: false) connects without the CA, and warns it is off', async () => {
+    const warnings = () =>
+      logger.lines.filter((line) => line.includes('TLS certificate verification is OFF')).length;
+    const before = warnings();
+    const { app } = await secureApp({
+      brokers: [cluster.secure!.saslSsl],
+      // No CA: with verification on, the broker's certificate (signed by the test CA) is not trusted.
+      ssl: { rejectUnauthorized: false },
+      sasl: { mechanism: 'scram-sha-512', ...cluster.secure!.users.scram512 },
+    });
+    expect(warnings()).toBeGreaterThan(before);
+    await waitForGroups(app);
+    const id = uniqueName('unverified');
+    await app.get(KafkaProducerService).send('sec.visit.done', { id });
+    await waitFor(() => seen.includes(id), 'the event handled over the unverified connection');
+  }, 60_000);
+
   it('reads the connection from KAFKA_SASL_* and KAFKA_SSL_CA (a file path), as the reference design does', async () => {
     const caFile = join(cluster.secure!.certificates.dir, 'ca-for-env.pem');
     writeFileSync(caFile, cluster.secure!.certificates.caPem);

@@ -1,4 +1,11 @@
-import { DynamicModule, INestApplicationContext, LoggerService, Module, Type } from '@nestjs/common';
+import {
+  DynamicModule,
+  INestApplicationContext,
+  LoggerService,
+  Module,
+  Provider,
+  Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KafkaMessage } from 'kafkajs';
 import { KafkaConsumerService, KafkaModule, KafkaModuleOptions } from '../../src';
@@ -6,7 +13,7 @@ import { KafkaOrchestrator } from '../../src/kafka.orchestrator';
 import { QuietOptions, testBrokers, testKafka, uniqueName, untilQuiet, waitFor } from './kafka';
 
 export interface TestAppOptions {
-  providers: Type[];
+  providers: Provider[];
   kafka?: KafkaModuleOptions;
   imports?: (Type | DynamicModule)[];
   /** A logger to capture what the app writes; by default errors only (all levels with TEST_LOGS set). */

@@ -2,7 +2,7 @@
 // the real broker (its setup sets KAFKA_TEST_TRANSPORT=kafka). The file is the same; only the switch differs.
 import { Test, TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { KafkaTestHarness, KafkaTestingModule, KafkaTestingSetupError } from '../../src';
+import { KafkaTestHarness, KafkaTestingModule, KafkaTestingSetupError } from '../../src/testing';
 import { BillingHandlers, OrdersHandlers, OrdersStore } from './orders.fixture';
 
 describe(`KafkaTestingModule (${process.env.KAFKA_TEST_TRANSPORT ?? 'memory'})`, () => {

@@ -1,7 +1,7 @@
 // Runs in memory (unit project) and on the broker (integration project), as kafka-testing.spec.ts does.
 import { Test, TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { KafkaTestHarness, KafkaTestingModule } from '../../src';
+import { KafkaTestHarness, KafkaTestingModule } from '../../src/testing';
 import { PaymentReceivedDto, ValidatedHandlers } from './validation.fixture';
 
 describe(`@EventHandler({ schema }) (${process.env.KAFKA_TEST_TRANSPORT ?? 'memory'})`, () => {

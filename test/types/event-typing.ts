@@ -2,7 +2,8 @@
 // compile. Nothing here runs.
 import { IsString } from 'class-validator';
 import { z } from 'zod';
-import { EventContext, EventHandler, EventOf, KafkaProducerService, KafkaTestHarness } from '../../src';
+import { EventContext, EventHandler, EventOf, KafkaProducerService } from '../../src';
+import { KafkaTestHarness } from '../../src/testing';
 
 // An app types its events by name through declaration merging (names here are this file's own).
 declare module '../../src' {

@@ -1,5 +1,5 @@
 /** How often librdkafka reports its broker connections (`statistics.interval.ms`) to a BrokerLink. */
-export const BROKER_STATS_INTERVAL_MS = 1000;
+const BROKER_STATS_INTERVAL_MS = 1000;
 
 type BrokerStats = { brokers?: Record<string, { state?: string; source?: string } | undefined> };
 

@@ -5,7 +5,7 @@ import type { GroupConsumer, GroupConsumerEvents, GroupConsumerOptions } from '.
 import type { KafkaClient, KafkaClientFactory, KafkaConnectionConfig } from '../kafka-client.port';
 import type { RecordWriter, RecordWriterOptions } from '../record-writer.port';
 import type { TopicReader, TopicReaderOptions } from '../topic-reader.port';
-import { ThrottledLogger } from '../throttled-logger';
+import { ThrottledLogger } from '../../common/throttled-logger';
 import { ConfluentLogger, loadConfluent, RdkafkaSettings } from './confluent.api';
 import { confluentTokenRefresh } from './confluent-oauthbearer';
 import { ConnectionRefusals } from './confluent-error.mapper';
@@ -20,7 +20,7 @@ import { ConfluentTopicReader } from './confluent.topic-reader';
  */
 export class ConfluentClientFactory implements KafkaClientFactory {
   create(config: KafkaConnectionConfig): KafkaClient {
-    const { KafkaJS } = loadConfluent();
+    const { KafkaJS, features } = loadConfluent();
     const logger = new Logger('Kafka');
     const refusals = new ConnectionRefusals();
     const clientLogger = nestLogger(logger, refusals, config.logLevel);
@@ -42,9 +42,17 @@ export class ConfluentClientFactory implements KafkaClientFactory {
     const admin = () => new ConfluentAdminClient(kafka, config.brokers.length, refusals);
     return {
       recordWriter: (options: RecordWriterOptions): RecordWriter =>
-        new ConfluentRecordWriter(kafka, options, refusals),
+        new ConfluentRecordWriter(kafka, options, refusals, features),
       groupConsumer: (options: GroupConsumerOptions, events: GroupConsumerEvents): GroupConsumer =>
-        new ConfluentGroupConsumer(kafka, options, events, admin, refusals, clientLogger),
+        new ConfluentGroupConsumer(
+          kafka,
+          options,
+          events,
+          admin,
+          refusals,
+          clientLogger,
+          config.groupProtocol,
+        ),
       admin: (): AdminClient => admin(),
       topicReader: (options: TopicReaderOptions): TopicReader =>
         new ConfluentTopicReader(kafka, options, refusals),

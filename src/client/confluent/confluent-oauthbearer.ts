@@ -6,10 +6,10 @@ export interface ConfluentOauthToken {
 }
 
 /** How the client hands a token, or why there is none, to librdkafka. */
-export type ConfluentTokenDelivery = (error: Error | null, token?: ConfluentOauthToken) => void;
+type ConfluentTokenDelivery = (error: Error | null, token?: ConfluentOauthToken) => void;
 
 /** librdkafka's `oauthbearer_token_refresh_cb`, callback form: it returns nothing and delivers by itself. */
-export type ConfluentTokenRefresh = (config: unknown, deliver: ConfluentTokenDelivery) => void;
+type ConfluentTokenRefresh = (config: unknown, deliver: ConfluentTokenDelivery) => void;
 
 /** When a token says nothing of its expiry, librdkafka asks again after 80 % of this. */
 const UNKNOWN_LIFETIME_MS = 15 * 60_000;

@@ -7,7 +7,7 @@ import type { RecordHeaders } from '../../interfaces/kafka-record.interface';
  * than imported: the package is an optional peer dependency (a native build), so the library compiles and runs
  * without it, and loads it only when `client: 'confluent'` is chosen.
  */
-export const CONFLUENT_PACKAGE = '@confluentinc/kafka-javascript';
+const CONFLUENT_PACKAGE = '@confluentinc/kafka-javascript';
 
 export interface ConfluentMessage {
   key: Buffer | null;
@@ -26,7 +26,7 @@ export interface ConfluentBatchPayload {
   isStale(): boolean;
 }
 
-export interface ConfluentRecordMetadata {
+interface ConfluentRecordMetadata {
   topicName: string;
   partition: number;
   baseOffset?: string;
@@ -109,6 +109,8 @@ export interface ConfluentKafka {
 
 export interface ConfluentModule {
   KafkaJS: { Kafka: new (config: RdkafkaSettings & { kafkaJS?: object }) => ConfluentKafka };
+  /** What this build of librdkafka has: codecs ('gzip', 'snappy', 'lz4', 'zstd'), 'ssl', 'sasl_*', ... */
+  features?: readonly string[];
 }
 
 /** Loads the package through Node's own require; KafkaClientUnavailableError naming it when it is missing. */

@@ -1,3 +1,4 @@
+import type { KafkaGroupProtocol } from '../../interfaces/kafka-connection-options.interface';
 import type {
   ConsumedBatch,
   GroupConsumer,
@@ -21,6 +22,11 @@ import { clientCall, ConnectionRefusals, toClientError } from './confluent-error
 
 type TopicPartition = { topic: string; partition: number };
 
+const partitionKey = ({ topic, partition }: TopicPartition) => `${topic}:${partition}`;
+
+/** librdkafka's incremental assignor for the classic protocol (KIP-429). */
+const COOPERATIVE_STICKY = 'cooperative-sticky';
+
 /** A consume error its KafkaJS API logs and retries, for a refusal no retry cures. */
 const JOIN_REFUSED =
   /error while consuming\. Retrying\. Error details: (\w+): ([^\n]*?(?:Invalid session timeout|Group authorization failed|Topic authorization failed|Inconsistent group protocol|Invalid group id|group max size)[^:\n]*)/i;
@@ -34,7 +40,12 @@ export class ConfluentGroupConsumer implements GroupConsumer {
   private readonly consumer: ConfluentConsumer;
   private readonly topics: { topic: string }[];
   private generation = 0;
-  /** Partitions of the last assignment; undefined from a revocation until the next assignment. */
+  /**
+   * The partitions this member holds ("topic:partition"). Cooperative-sticky and KIP-848 hand over only what
+   * changes (an assignment adds, a revocation removes); an eager rebalance revokes everything first.
+   */
+  private readonly held = new Set<string>();
+  /** Partitions held; undefined from a revocation that left none until the next assignment. */
   private assigned?: number;
   /** The last assignment's start offsets are resolved: fetching from it needs nothing more. */
   private started = false;
@@ -48,16 +59,26 @@ export class ConfluentGroupConsumer implements GroupConsumer {
     private readonly admin: () => ConfluentAdminClient,
     private readonly refusals?: ConnectionRefusals,
     clientLogger?: ConfluentLogger,
+    groupProtocol: KafkaGroupProtocol = 'classic',
   ) {
+    const kip848 = groupProtocol === 'consumer';
     this.consumer = kafka.consumer({
       'auto.offset.reset': options.fromBeginning ? 'earliest' : 'latest',
+      // KIP-848: the broker assigns and times the session; the client refuses the classic settings then.
+      ...(kip848 ? { 'group.protocol': 'consumer' } : {}),
       ...this.link.settings(),
       rebalance_cb: (error: { code: number }, assignment: TopicPartition[]) =>
         this.rebalanced(error.code, assignment),
       kafkaJS: {
         groupId: options.groupId,
-        sessionTimeout: options.sessionTimeout,
-        heartbeatInterval: options.heartbeatInterval,
+        // Classic: cooperative-sticky, so a rebalance moves only the partitions that change hands.
+        ...(kip848
+          ? {}
+          : {
+              sessionTimeout: options.sessionTimeout,
+              heartbeatInterval: options.heartbeatInterval,
+              partitionAssigners: [COOPERATIVE_STICKY],
+            }),
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: options.maxWaitTimeMs,
         fromBeginning: options.fromBeginning,
@@ -132,8 +153,21 @@ export class ConfluentGroupConsumer implements GroupConsumer {
     if (this.started) this.events.fetched();
   }
 
+  /**
+   * A revocation drains only the partitions it names: their batches turn stale (librdkafka stops them), and
+   * the partitions kept go on as they were. An assignment adds partitions, whose start offsets are resolved
+   * before the member reports a fetch.
+   */
   private rebalanced(code: number, assignment: TopicPartition[]): void {
     if (code === REVOKE_PARTITIONS) {
+      for (const tp of assignment) this.held.delete(partitionKey(tp));
+      if (this.held.size > 0) {
+        // Incremental: the member keeps consuming what it holds.
+        this.assigned = this.held.size;
+        this.events.joined(this.held.size);
+        if (this.started) this.events.fetched();
+        return;
+      }
       this.generation++;
       this.assigned = undefined;
       this.started = false;
@@ -141,11 +175,19 @@ export class ConfluentGroupConsumer implements GroupConsumer {
       return;
     }
     if (code !== ASSIGN_PARTITIONS) return;
+    for (const tp of assignment) this.held.add(partitionKey(tp));
     const generation = ++this.generation;
-    this.assigned = assignment.length;
+    this.assigned = this.held.size;
     this.started = false;
-    this.events.joined(assignment.length);
-    if (assignment.length === 0) return;
+    this.events.joined(this.held.size);
+    if (assignment.length === 0) {
+      // Nothing new (an incremental round that only confirmed the partitions kept): they are fetched already.
+      if (this.held.size > 0) {
+        this.started = true;
+        this.events.fetched();
+      }
+      return;
+    }
     void this.resolveStart(assignment).then(
       () => {
         if (generation !== this.generation) return;
@@ -160,7 +202,8 @@ export class ConfluentGroupConsumer implements GroupConsumer {
    * Running means consuming: a group new to a partition that starts at the latest record must not miss one
    * written after it reports running. librdkafka looks the end up in the background, so the adapter reads it
    * itself and seeks there before it reports the fetch; partitions with a committed offset start from it.
-   * `fromBeginningTopics` start at their earliest record whatever `auto.offset.reset` says.
+   * `fromBeginningTopics` start at their earliest record whatever `auto.offset.reset` says. The start is
+   * committed, so the next join starts there too.
    */
   private async resolveStart(assignment: TopicPartition[]): Promise<void> {
     if (this.options.fromBeginning) return;
@@ -171,6 +214,7 @@ export class ConfluentGroupConsumer implements GroupConsumer {
       (c) => c.offset === null || c.offset === undefined || BigInt(c.offset) < 0n,
     );
     if (fresh.length === 0) return;
+    const starts: (TopicPartition & { offset: string })[] = [];
     const admin = this.admin();
     await admin.connect();
     try {
@@ -179,12 +223,17 @@ export class ConfluentGroupConsumer implements GroupConsumer {
         const ends = new Map(offsets.map((o) => [o.partition, earliest.has(topic) ? o.low : o.high]));
         for (const { partition } of fresh.filter((c) => c.topic === topic)) {
           const offset = ends.get(partition);
-          if (offset !== undefined) this.consumer.seek({ topic, partition, offset });
+          if (offset === undefined) continue;
+          this.consumer.seek({ topic, partition, offset });
+          starts.push({ topic, partition, offset });
         }
       }
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
+    // Committed at once: a partition no record has been handled from would otherwise start at its end as it is
+    // at the next join (after an outage, a rebalance), skipping what was written while no one read it.
+    if (starts.length > 0) await this.consumer.commitOffsets(starts);
   }
 }
 

@@ -27,10 +27,10 @@ export interface RecordFields {
   headers?: Record<string, unknown> | null;
 }
 
-export type RecordEncoder = (fields: RecordFields) => KafkajsEncoder;
+type RecordEncoder = (fields: RecordFields) => KafkajsEncoder;
 
 /** What `patchKafkajsRecordEncoder` did; `too-late` when kafkajs had already loaded its produce request. */
-export type RecordEncoderPatchResult = 'patched' | 'already-patched' | 'too-late' | 'unrecognised';
+type RecordEncoderPatchResult = 'patched' | 'already-patched' | 'too-late' | 'unrecognised';
 
 const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0';
 const ENCODER_MODULE = 'kafkajs/src/protocol/encoder';

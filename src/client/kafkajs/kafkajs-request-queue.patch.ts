@@ -8,7 +8,7 @@ interface RequestQueueState {
 }
 
 /** What `patchKafkajsRequestQueue` did: fixed kafkajs, found it fixed before, or left an unknown version alone. */
-export type RequestQueuePatchResult = 'patched' | 'already-patched' | 'unrecognised';
+type RequestQueuePatchResult = 'patched' | 'already-patched' | 'unrecognised';
 
 const PATCHED = Symbol.for('nestjs-kafka-event-system.request-queue-patched');
 /** kafkajs' CHECK_PENDING_REQUESTS_INTERVAL (not exported): how soon a queue blocked by in-flight limits looks again. */

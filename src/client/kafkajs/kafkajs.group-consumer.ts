@@ -8,6 +8,13 @@ import type {
 } from '../group-consumer.port';
 import { clientCall, toClientError } from './kafkajs-error.mapper';
 
+/**
+ * The consumer's retries: 300 ms doubling to at most 1 s (kafkajs' default cap is 30 s). Its waits decide how
+ * soon it tries a broker that went away again, so with kafkajs' cap an app sat idle for up to 30 s after the
+ * broker was back. An attempt costs one refused connection; the send budget has retry settings of its own.
+ */
+const CONSUMER_RETRY = { initialRetryTime: 300, maxRetryTime: 1000, retries: 5 };
+
 /** A kafkajs consumer run on eachBatch, with offsets resolved by the library (never automatically). */
 export class KafkajsGroupConsumer implements GroupConsumer {
   private readonly consumer: Consumer;
@@ -25,6 +32,7 @@ export class KafkajsGroupConsumer implements GroupConsumer {
       heartbeatInterval: options.heartbeatInterval,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: options.maxWaitTimeMs,
+      retry: CONSUMER_RETRY,
     });
     this.topics = [...new Set([...options.topics, ...(options.fromBeginningTopics ?? [])])].map((topic) => ({
       topic,

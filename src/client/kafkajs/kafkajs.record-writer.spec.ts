@@ -1,4 +1,6 @@
+import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import type { Kafka, ProducerRecord, RecordMetadata } from 'kafkajs';
+import type { KafkaCompression } from '../../interfaces/kafka-connection-options.interface';
 import { KafkaClientError } from '../kafka-client.error';
 import { KafkajsRecordWriter } from './kafkajs.record-writer';
 
@@ -13,7 +15,10 @@ const PARTITIONS = [
  * A kafkajs stand-in whose producer answers each send through `respond`, which sees the messages sent and
  * returns the acknowledgements kafkajs would, or fewer.
  */
-function writerWith(respond: (record: ProducerRecord, call: number) => RecordMetadata[]) {
+function writerWith(
+  respond: (record: ProducerRecord, call: number) => RecordMetadata[],
+  compression: KafkaCompression = 'none',
+) {
   const sends: ProducerRecord[] = [];
   const producer = {
     events: { CONNECT: 'connect', DISCONNECT: 'disconnect' },
@@ -29,11 +34,7 @@ function writerWith(respond: (record: ProducerRecord, call: number) => RecordMet
     fetchTopicMetadata: async () => ({ topics: [{ name: 'orders', partitions: PARTITIONS }] }),
   };
   const kafka = { producer: () => producer, admin: () => admin } as unknown as Kafka;
-  const writer = new KafkajsRecordWriter(
-    kafka,
-    { retries: 0, maxRetryTimeMs: 1000, compression: 'none' },
-    1000,
-  );
+  const writer = new KafkajsRecordWriter(kafka, { retries: 0, maxRetryTimeMs: 1000, compression }, 1000);
   return { writer, sends };
 }
 
@@ -70,6 +71,47 @@ describe('KafkajsRecordWriter', () => {
       { ok: true, partition: 0, offset: '1' },
       { ok: true, partition: 2, offset: '201' },
     ]);
+  });
+
+  describe('a compression kafkajs has no codec for', () => {
+    const codecs = CompressionCodecs as Record<number, () => unknown>;
+    const shipped = codecs[CompressionTypes.LZ4];
+    afterEach(() => (codecs[CompressionTypes.LZ4] = shipped));
+
+    it('fails every record with what to register, and sends nothing', async () => {
+      const { writer, sends } = writerWith((record) => acknowledgeAll(record), 'lz4');
+      const outcomes = await writer.write(records);
+      expect(sends).toEqual([]);
+      expect(outcomes).toHaveLength(records.length);
+      for (const outcome of outcomes) {
+        expect(outcome).toMatchObject({
+          ok: false,
+          error: {
+            name: 'KafkaClientError',
+            retriable: false,
+            message: expect.stringMatching(
+              /^producer\.compression 'lz4' needs its kafkajs codec.*client 'confluent'/,
+            ),
+          },
+        });
+      }
+    });
+
+    it('writes once the app has registered one', async () => {
+      codecs[CompressionTypes.LZ4] = () => ({
+        compress: async () => Buffer.alloc(0),
+        decompress: async () => Buffer.alloc(0),
+      });
+      const { writer, sends } = writerWith((record) => acknowledgeAll(record), 'lz4');
+      const outcomes = await writer.write(records);
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      expect(sends.every((s) => s.compression === CompressionTypes.LZ4)).toBe(true);
+    });
+
+    it('writes gzip, which kafkajs ships', async () => {
+      const { writer } = writerWith((record) => acknowledgeAll(record), 'gzip');
+      expect((await writer.write(records)).every((o) => o.ok)).toBe(true);
+    });
   });
 
   it('sends again a partition missing from the response (kafkajs #1303), and only that one', async () => {

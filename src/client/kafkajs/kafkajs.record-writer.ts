@@ -1,12 +1,13 @@
-import { CompressionTypes, Kafka, Producer, RecordMetadata } from 'kafkajs';
+import { CompressionCodecs, CompressionTypes, Kafka, Producer, RecordMetadata, RetryOptions } from 'kafkajs';
 import type { KafkaCompression } from '../../interfaces/kafka-connection-options.interface';
-import { withTimeout } from '../with-timeout';
+import { withTimeout } from '../../common/with-timeout';
 import { KafkajsAdminClient } from './kafkajs.admin-client';
 import type { RecordWriter, RecordWriterOptions, TopicRecord, WriteOutcome } from '../record-writer.port';
 import { KafkaClientError } from '../kafka-client.error';
 import { clientCall, toClientError } from './kafkajs-error.mapper';
 import { checkAcknowledgements } from './produce-response.guard';
 import { PartitionAssigner, PartitionedMessages } from './partition-assigner';
+import { FIRST_RETRY_WAIT_MS, RETRY_WAIT_MULTIPLIER, sendBudgetMs } from '../send-budget';
 
 const COMPRESSION_TYPES: Record<KafkaCompression, CompressionTypes> = {
   none: CompressionTypes.None,
@@ -16,8 +17,43 @@ const COMPRESSION_TYPES: Record<KafkaCompression, CompressionTypes> = {
   zstd: CompressionTypes.ZSTD,
 };
 
+/**
+ * Why `compression` cannot be written with kafkajs as it is set up, or undefined: kafkajs ships gzip only, and
+ * the other codecs throw "not implemented" until an app registers one in `CompressionCodecs`.
+ */
+function missingCodec(compression: KafkaCompression): string | undefined {
+  const codec = (CompressionCodecs as Partial<Record<CompressionTypes, () => unknown>>)[
+    COMPRESSION_TYPES[compression]
+  ];
+  try {
+    codec?.();
+    return undefined;
+  } catch {
+    return (
+      `producer.compression '${compression}' needs its kafkajs codec, registered in kafkajs' CompressionCodecs ` +
+      `before the app starts (README, producer.compression), or client 'confluent', which has it built in`
+    );
+  }
+}
+
 /** How many times one leader's records are sent while the responses leave some partition out. */
 const MAX_SENDS = 3;
+
+/**
+ * kafkajs' retry settings for a write, for the producer and for the `Kafka` it is made from: a send reconnects
+ * its cluster inside its own retries, with the retry settings of the `Kafka` (5 retries by default, whatever the
+ * producer's say), so an outage failed sends after 10-15 s. The waits have no jitter: kafkajs' ±20% per wait
+ * compounds, and the default budget (send-budget.ts: 68.1 s) spread over 37-92 s.
+ */
+export function kafkajsSendRetry({ retries, maxRetryTimeMs }: RecordWriterOptions): RetryOptions {
+  return {
+    retries,
+    maxRetryTime: maxRetryTimeMs,
+    initialRetryTime: FIRST_RETRY_WAIT_MS,
+    multiplier: RETRY_WAIT_MULTIPLIER,
+    factor: 0,
+  };
+}
 
 /**
  * kafkajs' idempotent producer (one request in flight per broker, acks=all), sending one request per leader
@@ -27,25 +63,33 @@ const MAX_SENDS = 3;
 export class KafkajsRecordWriter implements RecordWriter {
   private readonly producer: Producer;
   private readonly compression: CompressionTypes;
+  /** Set when the codec is not registered: every write fails with it, before anything is sent. */
+  private readonly codecMissing?: KafkaClientError;
   private readonly partitions: PartitionAssigner;
   /** Reads partitions and leaders for the partitioner. */
   private readonly metadata: KafkajsAdminClient;
   private metadataConnected?: Promise<void>;
+  /** The send budget, plus one request: the metadata connection retries as the producer does. */
+  private readonly metadataTimeoutMs: number;
   private connected = false;
 
+  /** `kafka`: made with `retry: kafkajsSendRetry(options)`, so the send budget covers reconnecting too. */
   constructor(
     kafka: Kafka,
     options: RecordWriterOptions,
-    private readonly requestTimeoutMs: number,
+    requestTimeoutMs: number,
     instrument?: (producer: Producer) => void,
   ) {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      retry: { retries: options.retries, maxRetryTime: options.maxRetryTimeMs },
+      retry: kafkajsSendRetry(options),
     });
+    this.metadataTimeoutMs = sendBudgetMs(options.retries, options.maxRetryTimeMs) + requestTimeoutMs;
     this.compression = COMPRESSION_TYPES[options.compression];
+    const missing = missingCodec(options.compression);
+    if (missing) this.codecMissing = new KafkaClientError('other', false, missing);
     this.metadata = new KafkajsAdminClient(kafka);
     this.partitions = new PartitionAssigner((topic) => this.fetchPartitions(topic));
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
@@ -73,7 +117,7 @@ export class KafkajsRecordWriter implements RecordWriter {
       this.metadataConnected = undefined;
       throw error;
     });
-    const ms = this.requestTimeoutMs;
+    const ms = this.metadataTimeoutMs;
     try {
       return await withTimeout(
         this.metadataConnected.then(() => this.metadata.partitions(topic)),
@@ -94,6 +138,8 @@ export class KafkajsRecordWriter implements RecordWriter {
    * send's response (kafkajs #1303) is sent again, and never reported written.
    */
   async write(records: readonly TopicRecord[]): Promise<WriteOutcome[]> {
+    const codecMissing = this.codecMissing;
+    if (codecMissing) return records.map(() => ({ ok: false, error: codecMissing }));
     const outcomes = new Array<WriteOutcome>(records.length);
     const byTopic = new Map<string, number[]>();
     records.forEach((r, position) => {

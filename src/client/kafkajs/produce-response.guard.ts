@@ -1,17 +1,17 @@
 /** One partition of a kafkajs send, as the writer sent it. */
-export interface SentPartition {
+interface SentPartition {
   readonly topic: string;
   readonly partition: number;
 }
 
 /** One partition's acknowledgement, as kafkajs returns it from `send` (its `RecordMetadata`). */
-export interface PartitionAcknowledgement {
+interface PartitionAcknowledgement {
   topicName: string;
   partition: number;
   baseOffset?: string;
 }
 
-export interface AcknowledgementCheck<T extends SentPartition> {
+interface AcknowledgementCheck<T extends SentPartition> {
   /** The partitions the response acknowledged, each with the offset of its first record. */
   acknowledged: { sent: T; baseOffset: string }[];
   /** The partitions the response does not mention: not written as far as anyone can tell. */

@@ -139,11 +139,21 @@ export function eventIdsOf(records: readonly KafkaMessage[]): string[] {
     .filter((id): id is string => id !== undefined);
 }
 
-/** Ids handled so far, one line each, across the log files of every replica (a missing file is empty). */
+/** Each line of a replica's log: the id it handled and when (ms since the epoch); a missing file is empty. */
+export function handledLog(logFile: string): { id: string; at: number }[] {
+  if (!existsSync(logFile)) return [];
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [id, at] = line.split('\t');
+      return { id, at: Number(at) };
+    });
+}
+
+/** Ids handled so far, one per handling, across the log files of every replica. */
 export function handledIds(logFiles: string[]): string[] {
-  return logFiles.flatMap((file) =>
-    existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [],
-  );
+  return logFiles.flatMap((file) => handledLog(file).map(({ id }) => id));
 }
 
 /**

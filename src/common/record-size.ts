@@ -5,7 +5,7 @@ import type { RecordHeaders } from '../interfaces/kafka-record.interface';
  * record batch header (61 bytes) and the record's own length, attributes and delta varints (at most 21).
  * The broker's limit (message.max.bytes) applies to the whole batch.
  */
-export const RECORD_OVERHEAD_BYTES = 61 + 21;
+const RECORD_OVERHEAD_BYTES = 61 + 21;
 
 /** What a header adds beyond its name and value bytes: two length varints, at most 5 bytes each. */
 export const HEADER_OVERHEAD_BYTES = 10;

@@ -1,23 +1,17 @@
 import { Logger } from '@nestjs/common';
-import type { ConsumedBatch, GroupConsumer, GroupConsumerEvents } from '../client/group-consumer.port';
+import type { GroupConsumer, GroupConsumerEvents } from '../client/group-consumer.port';
 import { KafkaClientError } from '../client/kafka-client.error';
 import type { KafkaClient } from '../client/kafka-client.port';
-import { ThrottledLogger } from '../client/throttled-logger';
-import { Backoff } from '../config/backoff';
+import { ThrottledLogger } from '../common/throttled-logger';
+import { Backoff } from '../common/backoff';
 import type { ResolvedKafkaOptions } from '../config/kafka-module-options.interface';
 import type { ConsumerGroupState, ConsumerGroupStatus } from '../interfaces/consumer-group-status.interface';
 import type { DeadLetterSink } from '../interfaces/dead-letter.interface';
 import type { ConsumerGroupDefinition } from '../routing/event-handler.definition';
-import type { ConsumedRecord } from '../interfaces/kafka-record.interface';
-import { DispatchOutcome, EventDispatcher } from './event-dispatcher';
+import type { ConsumerTelemetry } from '../telemetry/consumer-telemetry';
+import { redeliveryRouteOff, stoppingWithHandlers } from '../kafka.messages';
+import { GroupBatchRunner } from './group-batch.runner';
 import { defaultLivenessTtl, groupLiveness, Liveness } from './group-liveness';
-import { heartbeatCadence } from './in-flight.watch';
-import { runKeyOrdered } from './key-ordered.scheduler';
-import { PartitionBatch } from './partition-batch';
-import { RedeliveryDispatcher } from './redelivery.dispatcher';
-import { redeliveryTopic } from '../config/redelivery-topic';
-import type { MetricsRecorder } from '../telemetry/metrics.recorder';
-import { createKafkaTracing } from '../telemetry/tracing';
 
 /** With autoCommit, at most about this much processed work is uncommitted (Java defaults to 5 s). */
 const AUTO_COMMIT_INTERVAL_MS = 1000;
@@ -25,22 +19,20 @@ const AUTO_COMMIT_INTERVAL_MS = 1000;
 const MAX_FETCH_WAIT_MS = 500;
 
 /**
- * The life of one consumer group: one group consumer from the client port, started, paused, restarted
- * after a crash (with backoff: it never stays down silently) and stopped. Each batch it is handed becomes a
- * PartitionBatch, whose records are dispatched in offset order (or key order, with keyConcurrency).
+ * Supervises one consumer group, as kafkajs' consumer/index.js does its runner: one group consumer from the
+ * client port, started, paused, restarted after a crash (with backoff: it never stays down silently) and
+ * stopped; its state, status and liveness. The batches it is handed are run by its GroupBatchRunner.
  */
-export class ConsumerGroupRunner {
+export class ConsumerGroupSupervisor {
   private readonly logger: ThrottledLogger;
-  private readonly dispatcher: EventDispatcher;
+  private readonly batches: GroupBatchRunner;
   private readonly livenessTtlMs: number;
-  /** Batches being worked on, and when a batch last started or a record last finished: for liveness. */
-  private holding = 0;
-  private lastProgressAt = 0;
   /** Since when the consumer keeps failing for a reason other than an unreachable broker. */
   private failingSince?: number;
-  private readonly heartbeatEveryMs: number;
   private consumer?: GroupConsumer;
-  private state: ConsumerGroupState = 'idle';
+  private currentState: ConsumerGroupState = 'idle';
+  /** Told of each change of state (whenRunning's waiters): no polling. */
+  private readonly stateListeners = new Set<() => void>();
   private lastError?: string;
   private missingTopics: string[] = [];
   private restartTimer?: NodeJS.Timeout;
@@ -53,29 +45,23 @@ export class ConsumerGroupRunner {
   });
   private wanted = false;
   private paused = false;
-  /** With deadLetter.replay: the route of replayed records, and why it is off (undefined: on). */
-  private readonly redelivery?: RedeliveryDispatcher;
+  /** With deadLetter.replay: why the route of replayed records is off (undefined: on). */
   private redeliveryOff? = 'redelivery topic not checked yet';
-  /** Records handed to the dispatcher and not finished yet (counted only with metrics on). */
-  private recordsInFlight = 0;
 
   constructor(
     readonly definition: ConsumerGroupDefinition,
     private readonly client: KafkaClient,
     private readonly options: ResolvedKafkaOptions,
     deadLetter: DeadLetterSink,
-    private readonly metrics?: MetricsRecorder,
+    telemetry: ConsumerTelemetry = {},
   ) {
     this.logger = new ThrottledLogger(new Logger(`KafkaConsumer:${definition.groupId}`));
     this.livenessTtlMs = options.health.livenessTtlMs ?? defaultLivenessTtl(definition.handlers);
-    const hb = options.consumer.heartbeatInterval;
-    const telemetry = { metrics, tracing: createKafkaTracing(options.telemetry.tracing) };
-    this.dispatcher = new EventDispatcher(definition, deadLetter, hb, telemetry);
-    this.heartbeatEveryMs = heartbeatCadence(options.consumer.heartbeatInterval);
-    if (options.deadLetter.replay) {
-      const topic = redeliveryTopic(options.dlqTopic, definition.groupId);
-      this.redelivery = new RedeliveryDispatcher(topic, definition, deadLetter, hb, telemetry);
-    }
+    this.batches = new GroupBatchRunner(definition, options, deadLetter, telemetry);
+  }
+
+  private get redelivery() {
+    return this.batches.redelivery;
   }
 
   /** @internal With deadLetter.replay: the group's redelivery topic. */
@@ -85,18 +71,33 @@ export class ConsumerGroupRunner {
 
   /** @internal The orchestrator found the redelivery topic (or not: the group runs without the route). */
   routeRedelivery(topicExists: boolean): void {
-    this.redeliveryOff = topicExists
-      ? undefined
-      : `topic ${this.redelivery?.topic} does not exist: create it (or set createTopics) and restart the app`;
+    this.redeliveryOff =
+      topicExists || !this.redelivery ? undefined : redeliveryRouteOff(this.redelivery.topic);
   }
 
   get groupId(): string {
     return this.definition.groupId;
   }
 
+  private get state(): ConsumerGroupState {
+    return this.currentState;
+  }
+
+  private set state(next: ConsumerGroupState) {
+    if (next === this.currentState) return;
+    this.currentState = next;
+    for (const listener of [...this.stateListeners]) listener();
+  }
+
+  /** @internal Calls `listener` after each change of state, until the returned function is called. */
+  onStateChange(listener: () => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
   /** @internal Records handed to the handlers and not yet handled or parked (with metrics on; else 0). */
   get inFlight(): number {
-    return this.recordsInFlight;
+    return this.batches.inFlight;
   }
 
   status(): ConsumerGroupStatus {
@@ -107,7 +108,7 @@ export class ConsumerGroupRunner {
       handlers: this.definition.handlers.map((h) => ({ id: h.id, eventName: h.eventName })),
       missingTopics: [...this.missingTopics],
       lastError: this.lastError,
-      ...this.dispatcher.counters,
+      ...this.batches.counters,
       ...(this.redelivery && {
         redelivery: {
           topic: this.redelivery.topic,
@@ -123,8 +124,7 @@ export class ConsumerGroupRunner {
   liveness(now = Date.now()): Liveness {
     return groupLiveness(
       {
-        holding: this.holding > 0,
-        lastProgressAt: this.lastProgressAt,
+        ...this.batches.progress,
         failingSince: this.wanted ? this.failingSince : undefined,
         failure: this.lastError,
       },
@@ -172,7 +172,7 @@ export class ConsumerGroupRunner {
     );
     this.consumer = consumer;
     try {
-      await consumer.run((batch) => this.eachBatch(batch));
+      await consumer.run((batch) => this.batches.run(batch));
       // stop() waits for this start, but a crash handler may have replaced the consumer meanwhile.
       if (this.consumer !== consumer) return;
       if (this.paused) consumer.pause();
@@ -197,11 +197,14 @@ export class ConsumerGroupRunner {
       return;
     }
     this.state = 'stopping';
+    const running = this.batches.running();
+    if (running.length > 0) this.logger.warn(stoppingWithHandlers(running, deadlineMs));
     // Disconnecting stops fetching, waits for the batch in flight, commits what was resolved and leaves the group.
     const deadline = setTimeout(() => {
-      this.logger.warn(`Handlers still running after ${deadlineMs} ms; their records stay uncommitted`);
-      this.dispatcher.abortInFlight(`shutdown deadline of ${deadlineMs} ms passed`);
-      this.redelivery?.abortInFlight(`shutdown deadline of ${deadlineMs} ms passed`);
+      this.logger.warn(
+        `Handlers still running after ${deadlineMs} ms (${this.batches.running().join('; ')}); cut, their records stay uncommitted`,
+      );
+      this.batches.abortInFlight(`shutdown deadline of ${deadlineMs} ms passed`);
     }, deadlineMs);
     await consumer
       .disconnect()
@@ -221,65 +224,6 @@ export class ConsumerGroupRunner {
     this.paused = false;
     this.consumer?.resume();
     if (this.state === 'paused') this.state = 'running';
-  }
-
-  private async eachBatch(consumed: ConsumedBatch): Promise<void> {
-    const { autoCommit, keyConcurrency } = this.definition;
-    const batch = new PartitionBatch(consumed, { autoCommit, heartbeatEveryMs: this.heartbeatEveryMs });
-    const dispatcher = consumed.topic === this.redelivery?.topic ? this.redelivery : this.dispatcher;
-    const dispatch = this.metrics
-      ? this.measured(this.metrics, consumed, (record) => dispatcher.dispatch(batch, record))
-      : (record: ConsumedRecord) => dispatcher.dispatch(batch, record);
-    this.holding++;
-    this.lastProgressAt = Date.now();
-    try {
-      if (keyConcurrency > 1) {
-        await runKeyOrdered(batch.records, {
-          limit: keyConcurrency,
-          keyOf: (record) => (record.key ? record.key.toString('latin1') : null),
-          // Abandoned: the DLQ was down and the partition is going away. Unresolved, it stays uncommitted.
-          run: async (record) => (await dispatch(record)) !== 'abandoned',
-          onFinished: (record) => {
-            this.lastProgressAt = Date.now();
-            void batch.finished(record.offset)?.catch(() => undefined);
-          },
-          shouldContinue: () => batch.active,
-        });
-        // Rethrown so the client rejoins at once.
-        if (batch.lostMembership !== undefined) throw batch.lostMembership;
-        return;
-      }
-      for (const record of batch.records) {
-        if (!batch.active) return;
-        if ((await dispatch(record)) === 'abandoned') return;
-        this.lastProgressAt = Date.now();
-        const beat = batch.finished(record.offset);
-        if (beat) await beat;
-        // Manual commits: the record is committed before the next one starts, as `autoCommit: false` promises.
-        if (!autoCommit) await batch.settle();
-      }
-    } finally {
-      this.holding--;
-      await batch.close();
-    }
-  }
-
-  /** Dispatch that counts each record consumed, and in flight until it is handled or parked. */
-  private measured(
-    metrics: MetricsRecorder,
-    consumed: ConsumedBatch,
-    dispatch: (record: ConsumedRecord) => Promise<DispatchOutcome>,
-  ): (record: ConsumedRecord) => Promise<DispatchOutcome> {
-    const attributes = metrics.partitionAttributes(this.groupId, consumed.topic, consumed.partition);
-    return async (record) => {
-      metrics.consume(attributes);
-      this.recordsInFlight++;
-      try {
-        return await dispatch(record);
-      } finally {
-        this.recordsInFlight--;
-      }
-    };
   }
 
   /** Status from what the group consumer reports; events of a replaced consumer are ignored. */

@@ -1,5 +1,5 @@
 /** How a delay grows between tries. */
-export interface BackoffPolicy {
+interface BackoffPolicy {
   initialMs: number;
   maxMs: number;
   multiplier: number;
