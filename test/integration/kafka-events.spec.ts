@@ -1,24 +1,15 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DeadLetterHeaders, EventHeaders } from '../../src';
+import { CONFLUENT, confluentModules } from '../support/confluent-modules';
 import { createTopic, testBrokers, testKafka, uniqueName } from '../support/kafka';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'src', 'cli', 'kafka-events.ts');
 const PROBE = join(ROOT, 'test', 'support', 'loaded-packages.probe.ts');
-const CONFLUENT = '@confluentinc/kafka-javascript';
-
-/** Where the confluent client is installed: NODE_PATH (as `.ci/run` sets it), else `.cache/confluent`. */
-function confluentModules(): string | undefined {
-  const candidates = [
-    ...(process.env.NODE_PATH ?? '').split(delimiter),
-    join(ROOT, '.cache', 'confluent', 'node_modules'),
-  ];
-  return candidates.find((dir) => dir && existsSync(join(dir, CONFLUENT, 'package.json')));
-}
 
 /** Whether the package in `modules` loads in this Node (its native binding is built for one Node version). */
 function loads(modules: string): boolean {

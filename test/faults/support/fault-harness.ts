@@ -139,15 +139,15 @@ export function eventIdsOf(records: readonly KafkaMessage[]): string[] {
     .filter((id): id is string => id !== undefined);
 }
 
-/** Each line of a replica's log: the id it handled and when (ms since the epoch); a missing file is empty. */
-export function handledLog(logFile: string): { id: string; at: number }[] {
+/** Each line of a replica's log: the id it handled, when (ms since the epoch), its partition; a missing file is empty. */
+export function handledLog(logFile: string): { id: string; at: number; partition: number }[] {
   if (!existsSync(logFile)) return [];
   return readFileSync(logFile, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [id, at] = line.split('\t');
-      return { id, at: Number(at) };
+      const [id, at, partition] = line.split('\t');
+      return { id, at: Number(at), partition: Number(partition) };
     });
 }
 

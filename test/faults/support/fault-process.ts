@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { confluentModules } from '../../support/confluent-modules';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'fault-app.ts');
 
@@ -12,6 +13,9 @@ export interface FaultAppEnv {
   FAULT_HANDLER_DELAY_MS?: string;
   FAULT_KEY_CONCURRENCY?: string;
   FAULT_HANDLER_DELAY_SPREAD_MS?: string;
+  /** The replica's client and group protocol; unset, what this process has. */
+  KAFKA_CLIENT?: string;
+  KAFKA_GROUP_PROTOCOL?: string;
 }
 
 /** One replica of the fault app, in its own process. */
@@ -21,8 +25,15 @@ export class FaultApp {
   private output = '';
 
   constructor(env: FaultAppEnv) {
+    // A confluent replica finds the client where the rest of the repository does (NODE_PATH, else .cache).
+    const nodePath = env.KAFKA_CLIENT === 'confluent' ? confluentModules() : undefined;
     this.child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', FIXTURE], {
-      env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
+      env: {
+        ...process.env,
+        ...env,
+        ...(nodePath ? { NODE_PATH: nodePath } : {}),
+        TS_NODE_TRANSPILE_ONLY: 'true',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
@@ -61,8 +72,10 @@ export function faultReplica(
   handlerDelayMs: number,
   keyConcurrency = 1,
   delaySpreadMs = 0,
+  client: Pick<FaultAppEnv, 'KAFKA_CLIENT' | 'KAFKA_GROUP_PROTOCOL'> = {},
 ): FaultApp {
   return new FaultApp({
+    ...client,
     KAFKA_BROKERS: brokers.join(','),
     FAULT_TOPIC: t.topic,
     FAULT_DLQ: t.dlqTopic,

@@ -69,6 +69,15 @@ describe('reliability table', () => {
     expect(table).toMatch(/Not measured in this run: `sigkill`, `sigkill-keyed`/);
   });
 
+  it("lists a fleet scenario's figures over its disturbance in a table of their own", () => {
+    const fleet = { sent: 41_000, e2eP99Ms: 812, e2eMaxMs: 2301, longestPauseMs: 1250 };
+    const table = reliabilityTable(
+      reliabilityRows([found('fleet-rolling-kafkajs', { fleet }), found('sigkill')], { partial: true }),
+    );
+    expect(table).toContain('| `fleet-rolling-kafkajs` | 41000 | 812 | 2301 | 1250 |');
+    expect(table).not.toMatch(/\| `sigkill` \| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9]+ \|$/m);
+  });
+
   it('shortens a commit to 7 characters and keeps its dirty mark', () => {
     expect(shortCommit(COMMIT)).toBe('4fa5047');
     expect(shortCommit(`${COMMIT}-dirty`)).toBe('4fa5047-dirty');

@@ -1,5 +1,6 @@
 import type { ScenarioResult } from './fault-harness';
 import type { Provenance } from './fault-provenance';
+import type { FleetFigures } from './fleet-figures';
 
 /** The order of docs/reliability.json and of the table in docs/reliability.md. */
 export const SCENARIOS = [
@@ -23,10 +24,16 @@ export const SCENARIOS = [
   'poison-unknown-domain',
   'dlq-down',
   'replay',
+  'fleet-rolling-kafkajs',
+  'fleet-rolling-confluent',
+  'fleet-rolling-confluent-kip848',
+  'fleet-scale-out-kafkajs',
+  'fleet-scale-out-confluent',
+  'fleet-scale-out-confluent-kip848',
 ] as const;
 
 /** A row of docs/reliability.json: a scenario's figures and the run that measured them. */
-export type ReliabilityRow = ScenarioResult & Provenance;
+export type ReliabilityRow = ScenarioResult & Provenance & { fleet?: FleetFigures };
 
 /** One results file as found on disk: its name (for error messages) and its parsed content. */
 export interface FoundResult {
@@ -98,6 +105,20 @@ export function reliabilityTable({ rows, missing }: ReliabilityRows): string {
         `\`${shortCommit(r.commit)}\` | ${r.measuredAt.slice(0, 16).replace('T', ' ')} |`,
     ),
   ];
+  const fleet = rows.filter((r) => r.fleet);
+  if (fleet.length > 0) {
+    lines.push(
+      '',
+      'The fleet scenarios, over their disturbance (from the first stop or join to the last replica running):',
+      '',
+      '| scenario | sent during | end-to-end p99 (ms) | end-to-end max (ms) | longest pause of a partition that stayed (ms) |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...fleet.map(
+        ({ scenario, fleet: f }) =>
+          `| \`${scenario}\` | ${f!.sent} | ${f!.e2eP99Ms} | ${f!.e2eMaxMs} | ${f!.longestPauseMs} |`,
+      ),
+    );
+  }
   if (missing.length > 0) {
     lines.push(
       '',

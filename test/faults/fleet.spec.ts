@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { Kafka } from 'kafkajs';
+import { KafkaCluster, startKafkaCluster } from '../../broker';
+import { waitFor } from '../support/kafka';
+import { faultKafka, handledIds, handledLog, settle } from './support/fault-harness';
+import { FaultApp, FaultAppEnv, faultReplica } from './support/fault-process';
+import { report } from './support/fault-report';
+import { scenarioTopics, ScenarioTopics } from './support/fault-scenario';
+import { FleetHandling, fleetFigures } from './support/fleet-figures';
+import { SteadyProducer } from './support/steady-producer';
+
+/** Issue 19's fleet: 4 replicas of one group, 12 partitions on 3 brokers, a steady 1,000 keyed events a second. */
+const REPLICAS = 4;
+const PARTITIONS = 12;
+const RATE = 1000;
+const KEYS = 48;
+/** Events handled before the disturbance starts and after it ends: the group is in its steady state. */
+const STEADY_EVENTS = 2000;
+const READY_MS = 120_000;
+
+/**
+ * Each replica is its own process with its own client, whatever this process runs: the three ways a fleet can
+ * rebalance. kafkajs knows only the eager protocol; the confluent client assigns cooperative-sticky on the
+ * classic protocol and lets the broker assign with KIP-848 (`groupProtocol: 'consumer'`).
+ */
+const FLEETS: { name: string; client: Pick<FaultAppEnv, 'KAFKA_CLIENT' | 'KAFKA_GROUP_PROTOCOL'> }[] = [
+  { name: 'kafkajs', client: { KAFKA_CLIENT: 'kafkajs', KAFKA_GROUP_PROTOCOL: 'classic' } },
+  { name: 'confluent', client: { KAFKA_CLIENT: 'confluent', KAFKA_GROUP_PROTOCOL: 'classic' } },
+  { name: 'confluent-kip848', client: { KAFKA_CLIENT: 'confluent', KAFKA_GROUP_PROTOCOL: 'consumer' } },
+];
+
+describe('fault suite: a fleet of replicas under a steady load, rolled and scaled out', () => {
+  let cluster: KafkaCluster;
+  let kafka: Kafka;
+  const apps: FaultApp[] = [];
+
+  beforeAll(async () => {
+    cluster = await startKafkaCluster({ private: true, launcher: 'jvm', nodes: 3 });
+    kafka = faultKafka(cluster.brokers);
+  }, 180_000);
+
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.kill('SIGKILL')));
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  /** A scenario's topics, its replicas (started with `start(n)`), its load, and what the replicas logged. */
+  async function fleet(scenario: string, client: (typeof FLEETS)[number]['client']) {
+    const t: ScenarioTopics = await scenarioTopics(kafka, scenario, PARTITIONS, { replicationFactor: 3 });
+    let started = 0;
+    const start = () => {
+      const app = faultReplica(cluster.brokers, t, started++, 0, 1, 0, client);
+      apps.push(app);
+      return app;
+    };
+    const logFiles = () => Array.from({ length: started }, (_, n) => join(t.logDir, `replica-${n}.log`));
+    const handled = () => handledIds(logFiles());
+    const handlings = (): FleetHandling[] =>
+      logFiles().flatMap((file, replica) => handledLog(file).map((line) => ({ ...line, replica })));
+    const load = new SteadyProducer(kafka, t.topic, {
+      scenario,
+      rate: RATE,
+      partitions: PARTITIONS,
+      keys: KEYS,
+    });
+    /** Waits until `count` more distinct events than now have been handled. */
+    const steady = async (count = STEADY_EVENTS) => {
+      const target = new Set(handled()).size + count;
+      await waitFor(() => new Set(handled()).size >= target, `${target} events handled`, 60_000);
+    };
+    /** Stops the load, counts every event until the topic is quiet, and reports the figures of [from, to]. */
+    const finish = async (window: { from: number; to: number }) => {
+      const ids = await load.stop();
+      const result = await settle({ scenario, ids, handled, kafka, ...t });
+      const figures = fleetFigures(load.sentAt, handlings(), window);
+      report(result, figures);
+      return { result, figures, ids };
+    };
+    return { start, load, steady, finish };
+  }
+
+  describe.each(FLEETS)('$name', ({ name, client }) => {
+    it(`fleet-rolling-${name}: each of ${REPLICAS} replicas stopped with SIGTERM and started again in turn`, async () => {
+      const { start, load, steady, finish } = await fleet(`fleet-rolling-${name}`, client);
+      const members = Array.from({ length: REPLICAS }, start);
+      await Promise.all(members.map((app) => app.ready(READY_MS)));
+      await load.start();
+      await steady();
+      const from = Date.now();
+      for (let i = 0; i < REPLICAS; i++) {
+        await members[i].kill('SIGTERM');
+        members[i] = start();
+        await members[i].ready(READY_MS);
+      }
+      const to = Date.now();
+      await steady();
+      const { result, ids } = await finish({ from, to });
+      expect(result.lost).toBe(0);
+      expect(result.handled).toBe(ids.length);
+    }, 600_000);
+
+    it(`fleet-scale-out-${name}: one replica, then ${REPLICAS - 1} more join one by one`, async () => {
+      const { start, load, steady, finish } = await fleet(`fleet-scale-out-${name}`, client);
+      await start().ready(READY_MS);
+      await load.start();
+      await steady();
+      const from = Date.now();
+      for (let i = 1; i < REPLICAS; i++) await start().ready(READY_MS);
+      const to = Date.now();
+      await steady();
+      const { result, ids } = await finish({ from, to });
+      expect(result.lost).toBe(0);
+      expect(result.handled).toBe(ids.length);
+    }, 600_000);
+  });
+});
