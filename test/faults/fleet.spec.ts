@@ -17,6 +17,12 @@ const KEYS = 48;
 /** Events handled before the disturbance starts and after it ends: the group is in its steady state. */
 const STEADY_EVENTS = 2000;
 const READY_MS = 120_000;
+/**
+ * The broker's KIP-848 heartbeat interval (`group.consumer.heartbeat.interval.ms`, default 5 s): a member
+ * learns of a partition to give up or take over at its next heartbeat. FLEET_BROKER_HEARTBEAT_MS starts the
+ * cluster with another one (and the minimum lowered to it), to measure what the interval costs.
+ */
+const BROKER_HEARTBEAT_MS = Number(process.env.FLEET_BROKER_HEARTBEAT_MS ?? 5000);
 
 /**
  * Each replica is its own process with its own client, whatever this process runs: the three ways a fleet can
@@ -35,7 +41,18 @@ describe('fault suite: a fleet of replicas under a steady load, rolled and scale
   const apps: FaultApp[] = [];
 
   beforeAll(async () => {
-    cluster = await startKafkaCluster({ private: true, launcher: 'jvm', nodes: 3 });
+    cluster = await startKafkaCluster({
+      private: true,
+      launcher: 'jvm',
+      nodes: 3,
+      brokerProperties:
+        BROKER_HEARTBEAT_MS === 5000
+          ? {}
+          : {
+              'group.consumer.heartbeat.interval.ms': BROKER_HEARTBEAT_MS,
+              'group.consumer.min.heartbeat.interval.ms': BROKER_HEARTBEAT_MS,
+            },
+    });
     kafka = faultKafka(cluster.brokers);
   }, 180_000);
 
@@ -75,7 +92,10 @@ describe('fault suite: a fleet of replicas under a steady load, rolled and scale
     const finish = async (window: { from: number; to: number }) => {
       const ids = await load.stop();
       const result = await settle({ scenario, ids, handled, kafka, ...t });
-      const figures = fleetFigures(load.sentAt, handlings(), window);
+      const figures = {
+        ...fleetFigures(load.sentAt, handlings(), window),
+        ...(client.KAFKA_GROUP_PROTOCOL === 'consumer' ? { brokerHeartbeatMs: BROKER_HEARTBEAT_MS } : {}),
+      };
       report(result, figures);
       return { result, figures, ids };
     };

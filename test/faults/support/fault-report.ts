@@ -17,7 +17,8 @@ export function report(result: ScenarioResult, fleet?: FleetFigures): void {
   console.log(
     `[fault] ${scenario}: produced=${produced} handled=${handled} parked=${parked} lost=${lost} duplicated=${duplicated}` +
       (fleet
-        ? ` | during: sent=${fleet.sent} e2e p99=${fleet.e2eP99Ms} ms max=${fleet.e2eMaxMs} ms longest pause=${fleet.longestPauseMs} ms`
+        ? ` | during: sent=${fleet.sent} e2e p99=${fleet.e2eP99Ms} ms max=${fleet.e2eMaxMs} ms longest pause=${fleet.longestPauseMs} ms` +
+          (fleet.brokerHeartbeatMs ? ` (broker heartbeat ${fleet.brokerHeartbeatMs} ms)` : '')
         : ''),
   );
 }

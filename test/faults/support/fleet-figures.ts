@@ -19,6 +19,8 @@ export interface FleetFigures {
    * during the disturbance. A partition that moved to another replica is not counted (its pause is the move).
    */
   longestPauseMs: number;
+  /** KIP-848 groups: the broker's heartbeat interval the run had (`group.consumer.heartbeat.interval.ms`). */
+  brokerHeartbeatMs?: number;
 }
 
 /** The value at `q` (0..1) of ascending `sorted`, nearest rank. */

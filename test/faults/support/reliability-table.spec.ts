@@ -70,11 +70,17 @@ describe('reliability table', () => {
   });
 
   it("lists a fleet scenario's figures over its disturbance in a table of their own", () => {
-    const fleet = { sent: 41_000, e2eP99Ms: 812, e2eMaxMs: 2301, longestPauseMs: 1250 };
+    const fleet = {
+      sent: 41_000,
+      e2eP99Ms: 812,
+      e2eMaxMs: 2301,
+      longestPauseMs: 1250,
+      brokerHeartbeatMs: 5000,
+    };
     const table = reliabilityTable(
       reliabilityRows([found('fleet-rolling-kafkajs', { fleet }), found('sigkill')], { partial: true }),
     );
-    expect(table).toContain('| `fleet-rolling-kafkajs` | 41000 | 812 | 2301 | 1250 |');
+    expect(table).toContain('| `fleet-rolling-kafkajs` | 41000 | 812 | 2301 | 1250 | 5000 |');
     expect(table).not.toMatch(/\| `sigkill` \| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9]+ \|$/m);
   });
 

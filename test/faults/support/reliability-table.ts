@@ -111,11 +111,12 @@ export function reliabilityTable({ rows, missing }: ReliabilityRows): string {
       '',
       'The fleet scenarios, over their disturbance (from the first stop or join to the last replica running):',
       '',
-      '| scenario | sent during | end-to-end p99 (ms) | end-to-end max (ms) | longest pause of a partition that stayed (ms) |',
-      '| --- | ---: | ---: | ---: | ---: |',
+      '| scenario | sent during | end-to-end p99 (ms) | end-to-end max (ms) | longest pause of a partition that stayed (ms) | KIP-848 heartbeat (ms) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
       ...fleet.map(
         ({ scenario, fleet: f }) =>
-          `| \`${scenario}\` | ${f!.sent} | ${f!.e2eP99Ms} | ${f!.e2eMaxMs} | ${f!.longestPauseMs} |`,
+          `| \`${scenario}\` | ${f!.sent} | ${f!.e2eP99Ms} | ${f!.e2eMaxMs} | ${f!.longestPauseMs} | ` +
+          `${f!.brokerHeartbeatMs ?? ''} |`,
       ),
     );
   }
