@@ -56,7 +56,8 @@ export interface ConfluentConsumer {
     partitionsConsumedConcurrently: number;
     eachBatch: (payload: ConfluentBatchPayload) => Promise<void>;
   }): Promise<void>;
-  commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
+  /** Without offsets: every offset stored (resolved) and not yet committed. */
+  commitOffsets(offsets?: { topic: string; partition: number; offset: string }[]): Promise<void>;
   pause(topics: { topic: string; partitions?: number[] }[]): void;
   resume(topics: { topic: string; partitions?: number[] }[]): void;
   assignment(): { topic: string; partition: number }[];

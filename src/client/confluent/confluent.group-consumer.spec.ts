@@ -2,7 +2,11 @@ import type { GroupConsumerEvents, GroupConsumerOptions } from '../group-consume
 import { ASSIGN_PARTITIONS, ConfluentKafka, REVOKE_PARTITIONS, RdkafkaSettings } from './confluent.api';
 import { ConfluentGroupConsumer } from './confluent.group-consumer';
 
-type Rebalance = (error: { code: number }, assignment: { topic: string; partition: number }[]) => void;
+type Rebalance = (
+  error: { code: number },
+  assignment: { topic: string; partition: number }[],
+  change?: { assignmentLost(): boolean },
+) => Promise<void>;
 
 const OPTIONS: GroupConsumerOptions = {
   groupId: 'g',
@@ -31,7 +35,11 @@ function consumerWith(groupProtocol?: 'classic' | 'consumer') {
   const kafka = {
     consumer: (config: RdkafkaSettings & { kafkaJS?: Record<string, unknown> }) => {
       settings = config;
-      return {};
+      return {
+        commitOffsets: async () => {
+          seen.push('committed');
+        },
+      };
     },
   } as unknown as ConfluentKafka;
   new ConfluentGroupConsumer(
@@ -73,24 +81,37 @@ describe('ConfluentGroupConsumer', () => {
 
   it('an incremental revocation keeps the member consuming the partitions it holds', async () => {
     const { seen, rebalance, tp } = consumerWith('consumer');
-    rebalance({ code: ASSIGN_PARTITIONS }, tp(0, 1, 2));
+    await rebalance({ code: ASSIGN_PARTITIONS }, tp(0, 1, 2));
     await flush();
     expect(seen).toEqual(['joined 3', 'fetched']);
     seen.length = 0;
-    rebalance({ code: REVOKE_PARTITIONS }, tp(2));
-    expect(seen).toEqual(['joined 2', 'fetched']);
+    await rebalance({ code: REVOKE_PARTITIONS }, tp(2));
+    expect(seen).toEqual(['committed', 'joined 2', 'fetched']);
     seen.length = 0;
-    rebalance({ code: ASSIGN_PARTITIONS }, tp(3));
+    await rebalance({ code: ASSIGN_PARTITIONS }, tp(3));
     await flush();
     expect(seen).toEqual(['joined 3', 'fetched']);
   });
 
   it('a revocation of every partition held is a rebalance: nothing is consumed until the next assignment', async () => {
     const { seen, rebalance, tp } = consumerWith();
-    rebalance({ code: ASSIGN_PARTITIONS }, tp(0, 1));
+    await rebalance({ code: ASSIGN_PARTITIONS }, tp(0, 1));
     await flush();
     seen.length = 0;
-    rebalance({ code: REVOKE_PARTITIONS }, tp(0, 1));
+    await rebalance({ code: REVOKE_PARTITIONS }, tp(0, 1));
+    expect(seen).toEqual(['committed', 'rebalancing']);
+  });
+
+  it('commits what was handled before a revocation is applied, but not for partitions already lost', async () => {
+    const { seen, rebalance, tp } = consumerWith();
+    await rebalance({ code: ASSIGN_PARTITIONS }, tp(0, 1));
+    await flush();
+    seen.length = 0;
+    await rebalance({ code: REVOKE_PARTITIONS }, tp(1), { assignmentLost: () => false });
+    expect(seen[0]).toBe('committed');
+    seen.length = 0;
+    await rebalance({ code: REVOKE_PARTITIONS }, tp(0), { assignmentLost: () => true });
+    expect(seen).not.toContain('committed');
     expect(seen).toEqual(['rebalancing']);
   });
 });
