@@ -64,7 +64,11 @@ describe('fault suite: a fleet of replicas under a steady load, rolled and scale
     await cluster?.stop();
   });
 
-  /** A scenario's topics, its replicas (started with `start(n)`), its load, and what the replicas logged. */
+  /**
+   * A scenario's topics and its replicas (`start()` starts the next), and `disturb`: with the load running and
+   * the group steady, it runs the disturbance (a roll, a scale-out), waits for the group to be steady again, stops
+   * the load, counts every event until the topic is quiet, and reports the figures of the disturbance.
+   */
   async function fleet(scenario: string, client: (typeof FLEETS)[number]['client']) {
     const t: ScenarioTopics = await scenarioTopics(kafka, scenario, PARTITIONS, { replicationFactor: 3 });
     let started = 0;
@@ -77,61 +81,57 @@ describe('fault suite: a fleet of replicas under a steady load, rolled and scale
     const handled = () => handledIds(logFiles());
     const handlings = (): FleetHandling[] =>
       logFiles().flatMap((file, replica) => handledLog(file).map((line) => ({ ...line, replica })));
-    const load = new SteadyProducer(kafka, t.topic, {
-      scenario,
-      rate: RATE,
-      partitions: PARTITIONS,
-      keys: KEYS,
-    });
-    /** Waits until `count` more distinct events than now have been handled. */
-    const steady = async (count = STEADY_EVENTS) => {
-      const target = new Set(handled()).size + count;
+    /** Waits until STEADY_EVENTS more distinct events than now have been handled. */
+    const steady = async () => {
+      const target = new Set(handled()).size + STEADY_EVENTS;
       await waitFor(() => new Set(handled()).size >= target, `${target} events handled`, 60_000);
     };
-    /** Stops the load, counts every event until the topic is quiet, and reports the figures of [from, to]. */
-    const finish = async (window: { from: number; to: number }) => {
+    const disturb = async (disturbance: () => Promise<void>) => {
+      const load = new SteadyProducer(kafka, t.topic, {
+        scenario,
+        rate: RATE,
+        partitions: PARTITIONS,
+        keys: KEYS,
+      });
+      await load.start();
+      await steady();
+      const from = Date.now();
+      await disturbance();
+      const to = Date.now();
+      await steady();
       const ids = await load.stop();
       const result = await settle({ scenario, ids, handled, kafka, ...t });
-      const figures = {
-        ...fleetFigures(load.sentAt, handlings(), window),
+      report(result, {
+        ...fleetFigures(load.sentAt, handlings(), { from, to }),
         ...(client.KAFKA_GROUP_PROTOCOL === 'consumer' ? { brokerHeartbeatMs: BROKER_HEARTBEAT_MS } : {}),
-      };
-      report(result, figures);
-      return { result, figures, ids };
+      });
+      return { result, ids };
     };
-    return { start, load, steady, finish };
+    return { start, disturb };
   }
 
   describe.each(FLEETS)('$name', ({ name, client }) => {
     it(`fleet-rolling-${name}: each of ${REPLICAS} replicas stopped with SIGTERM and started again in turn`, async () => {
-      const { start, load, steady, finish } = await fleet(`fleet-rolling-${name}`, client);
+      const { start, disturb } = await fleet(`fleet-rolling-${name}`, client);
       const members = Array.from({ length: REPLICAS }, start);
       await Promise.all(members.map((app) => app.ready(READY_MS)));
-      await load.start();
-      await steady();
-      const from = Date.now();
-      for (let i = 0; i < REPLICAS; i++) {
-        await members[i].kill('SIGTERM');
-        members[i] = start();
-        await members[i].ready(READY_MS);
-      }
-      const to = Date.now();
-      await steady();
-      const { result, ids } = await finish({ from, to });
+      const { result, ids } = await disturb(async () => {
+        for (let i = 0; i < REPLICAS; i++) {
+          await members[i].kill('SIGTERM');
+          members[i] = start();
+          await members[i].ready(READY_MS);
+        }
+      });
       expect(result.lost).toBe(0);
       expect(result.handled).toBe(ids.length);
     }, 600_000);
 
     it(`fleet-scale-out-${name}: one replica, then ${REPLICAS - 1} more join one by one`, async () => {
-      const { start, load, steady, finish } = await fleet(`fleet-scale-out-${name}`, client);
+      const { start, disturb } = await fleet(`fleet-scale-out-${name}`, client);
       await start().ready(READY_MS);
-      await load.start();
-      await steady();
-      const from = Date.now();
-      for (let i = 1; i < REPLICAS; i++) await start().ready(READY_MS);
-      const to = Date.now();
-      await steady();
-      const { result, ids } = await finish({ from, to });
+      const { result, ids } = await disturb(async () => {
+        for (let i = 1; i < REPLICAS; i++) await start().ready(READY_MS);
+      });
       expect(result.lost).toBe(0);
       expect(result.handled).toBe(ids.length);
     }, 600_000);
