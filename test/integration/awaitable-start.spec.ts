@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { INestApplicationContext, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test, TestingModule } from '@nestjs/testing';
 import { createServer } from 'node:net';
@@ -104,28 +104,31 @@ async function appContext(kafka: KafkaModuleOptions, providers: (new () => objec
   return NestFactory.createApplicationContext(App, { logger: false });
 }
 
+/** whenRunning's rejection, checked to come within `timeoutMs` (and a second) as a ConsumersNotRunningError; the app's one group. */
+async function rejectionWithin(app: INestApplicationContext, timeoutMs: number) {
+  const consumers = app.get(KafkaConsumerService);
+  const started = Date.now();
+  const error = await consumers.whenRunning({ timeoutMs }).catch((e: unknown) => e);
+  expect(Date.now() - started).toBeLessThan(timeoutMs + 1000);
+  expect(error).toBeInstanceOf(ConsumersNotRunningError);
+  const [group] = consumers.list();
+  return { error: error as ConsumersNotRunningError, group };
+}
+
 describe('whenRunning, bounded, naming the groups', () => {
   it('rejects within its timeout when a topic is missing (topic creation off)', async () => {
     const app = await appContext({ brokers: testBrokers(), createTopics: false }, [AbsentTopicHandler]);
     try {
       const timeoutMs = 3000;
-      const started = Date.now();
-      const error = await app
-        .get(KafkaConsumerService)
-        .whenRunning({ timeoutMs })
-        .catch((e: unknown) => e);
-
-      expect(Date.now() - started).toBeLessThan(timeoutMs + 1000);
-      expect(error).toBeInstanceOf(ConsumersNotRunningError);
-      const [group] = app.get(KafkaConsumerService).list();
-      expect((error as ConsumersNotRunningError).waiting).toEqual([
+      const { error, group } = await rejectionWithin(app, timeoutMs);
+      expect(error.waiting).toEqual([
         {
           groupId: group.groupId,
           state: 'waiting-for-topics',
           reason: expect.stringContaining(AbsentTopicHandler.topic),
         },
       ]);
-      expect((error as Error).message).toContain(group.groupId);
+      expect(error.message).toContain(group.groupId);
     } finally {
       await app.close();
     }
@@ -136,16 +139,8 @@ describe('whenRunning, bounded, naming the groups', () => {
     try {
       // kafkajs gives up on an unreachable seed broker after about 8 s: the wait outlasts the first attempt.
       const timeoutMs = 12_000;
-      const started = Date.now();
-      const error = await app
-        .get(KafkaConsumerService)
-        .whenRunning({ timeoutMs })
-        .catch((e: unknown) => e);
-
-      expect(Date.now() - started).toBeLessThan(timeoutMs + 1000);
-      expect(error).toBeInstanceOf(ConsumersNotRunningError);
-      const [group] = app.get(KafkaConsumerService).list();
-      expect((error as ConsumersNotRunningError).waiting).toEqual([
+      const { error, group } = await rejectionWithin(app, timeoutMs);
+      expect(error.waiting).toEqual([
         {
           groupId: group.groupId,
           state: 'idle',
